@@ -1,0 +1,150 @@
+package io.cinnabar.command;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One command's metadata, loaded from resources/commands/*.json, plus its handler once a family
+ * binds it. A spec without a handler is a Redis command we do not implement yet.
+ */
+public final class CommandSpec {
+    public final String name;              // "get", or "config|get" for a subcommand
+    public final String displayName;       // "get", or "config get"
+    final byte[] lookupName;               // lowercase bytes of the last path element
+    public final int arity;
+    public final int flags;
+    public final List<String> flagNames;
+    public final int firstKey;
+    public final int lastKey;
+    public final int step;
+    public final List<String> aclCategories;
+    public final List<String> tips;
+    public final List<Object> keySpecs;
+    public final String group;
+    public final String since;
+    public final String complexity;
+    public final String summary;
+    public final List<String> docFlags;
+    public final String deprecatedSince;
+    public final String replacedBy;
+    public final List<Object> arguments;
+    public final CommandSpec parent;
+    private CommandSpec[] subcommands = new CommandSpec[0];
+    private final Map<String, CommandSpec> subcommandsByName = new java.util.LinkedHashMap<>();
+
+    CommandHandler handler;
+
+    // statistics for INFO commandstats
+    public long calls;
+    public long micros;
+    public long rejectedCalls;
+    public long failedCalls;
+
+    CommandSpec(Map<String, Object> json, CommandSpec parent) {
+        this.parent = parent;
+        this.name = (String) json.get("name");
+        this.displayName = name.replace('|', ' ');
+        String last = name.substring(name.lastIndexOf('|') + 1);
+        this.lookupName = last.getBytes(StandardCharsets.US_ASCII);
+        this.arity = ((Long) json.get("arity")).intValue();
+        this.flagNames = strings(json.get("flags"));
+        int f = 0;
+        for (String n : flagNames) {
+            f |= CommandFlag.byWireName(n).bit;
+        }
+        this.flags = f;
+        this.firstKey = ((Long) json.get("first_key")).intValue();
+        this.lastKey = ((Long) json.get("last_key")).intValue();
+        this.step = ((Long) json.get("step")).intValue();
+        this.aclCategories = strings(json.get("acl_categories"));
+        this.tips = strings(json.get("tips"));
+        this.keySpecs = list(json.get("key_specs"));
+        this.group = (String) json.get("group");
+        this.since = (String) json.get("since");
+        this.complexity = (String) json.get("complexity");
+        this.summary = (String) json.get("summary");
+        this.docFlags = strings(json.get("doc_flags"));
+        this.deprecatedSince = (String) json.get("deprecated_since");
+        this.replacedBy = (String) json.get("replaced_by");
+        this.arguments = list(json.get("arguments"));
+    }
+
+    void setSubcommands(List<CommandSpec> subs) {
+        subcommands = subs.toArray(new CommandSpec[0]);
+        for (CommandSpec s : subs) {
+            subcommandsByName.put(s.name.substring(s.name.indexOf('|') + 1), s);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object o) {
+        return o == null ? Collections.emptyList() : Collections.unmodifiableList((List<String>) o);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o) {
+        return o == null ? Collections.emptyList() : Collections.unmodifiableList((List<Object>) o);
+    }
+
+    public boolean has(CommandFlag flag) {
+        return (flags & flag.bit) != 0;
+    }
+
+    public boolean implemented() {
+        return handler != null || (subcommands.length > 0 && anySubImplemented());
+    }
+
+    private boolean anySubImplemented() {
+        for (CommandSpec s : subcommands) {
+            if (s.handler != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public CommandHandler handler() {
+        return handler;
+    }
+
+    public boolean hasSubcommands() {
+        return subcommands.length > 0;
+    }
+
+    public CommandSpec[] subcommands() {
+        return subcommands.clone();
+    }
+
+    /** Finds a subcommand by its name bytes, case-insensitively; null if none. */
+    public CommandSpec subcommand(byte[] name) {
+        for (CommandSpec s : subcommands) {
+            if (CommandTable.equalsIgnoreCase(s.lookupName, name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    public CommandSpec subcommand(String name) {
+        return subcommandsByName.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** True if argc satisfies the arity (positive: exact; negative: at least). */
+    public boolean arityAccepts(int argc) {
+        return arity > 0 ? argc == arity : argc >= -arity;
+    }
+
+    public void resetStats() {
+        calls = 0;
+        micros = 0;
+        rejectedCalls = 0;
+        failedCalls = 0;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,109 @@
+package io.cinnabar.command;
+
+import io.cinnabar.server.Client;
+import io.cinnabar.server.Server;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Finds a request's command in the table and checks what the metadata says about it (existence,
+ * subcommand, arity, authentication) once, so handlers hold only their logic. Also keeps the
+ * per-command statistics.
+ */
+public final class Dispatcher {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
+    private final Server server;
+    private final CommandTable table;
+
+    public Dispatcher(Server server, CommandTable table) {
+        this.server = server;
+        this.table = table;
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    /** Runs one request of a client. Called on the data thread only. */
+    public void dispatch(Client client, byte[][] argv) {
+        CommandContext ctx = client.context();
+        server.keyspace().tick();
+        CommandSpec spec = table.lookup(argv[0]);
+        if (spec == null || !spec.implemented()) {
+            reject(ctx, null, unknownCommand(argv));
+            return;
+        }
+        if (spec.hasSubcommands()) {
+            if (argv.length == 1) {
+                reject(ctx, spec, "ERR wrong number of arguments for '" + spec.name + "' command");
+                return;
+            }
+            CommandSpec sub = spec.subcommand(argv[1]);
+            if (sub == null || sub.handler == null) {
+                reject(ctx, spec, "ERR unknown subcommand '" + truncate(argv[1]) + "'. Try "
+                        + new String(argv[0], StandardCharsets.UTF_8).toUpperCase(java.util.Locale.ROOT) + " HELP.");
+                return;
+            }
+            spec = sub;
+        }
+        if (!spec.arityAccepts(argv.length)) {
+            reject(ctx, spec, "ERR wrong number of arguments for '" + spec.name + "' command");
+            return;
+        }
+        if (!client.isAuthenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+            reject(ctx, spec, "NOAUTH Authentication required.");
+            return;
+        }
+        call(ctx, spec, argv);
+    }
+
+    /** Executes a checked command and accounts for it. */
+    void call(CommandContext ctx, CommandSpec spec, byte[][] argv) {
+        ctx.argv = argv;
+        ctx.spec = spec;
+        Client client = ctx.client;
+        client.setLastCommand(spec);
+        server.beforeCommand(ctx, spec);
+        long start = System.nanoTime();
+        long errorsBefore = client.errorCount();
+        try {
+            spec.handler.execute(ctx);
+        } catch (CommandError e) {
+            ctx.reply.error(e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug in a handler must cost one error reply, never the connection or the server.
+            LOG.error("Command {} failed", spec.name, e);
+            ctx.reply.error("ERR internal error while running '" + spec.name + "': " + e);
+        }
+        long micros = (System.nanoTime() - start) / 1000;
+        spec.calls++;
+        spec.micros += micros;
+        if (client.errorCount() != errorsBefore) {
+            spec.failedCalls++;
+        }
+        server.afterCommand(ctx, spec, micros);
+        ctx.argv = null;
+    }
+
+    private void reject(CommandContext ctx, CommandSpec spec, String error) {
+        if (spec != null) {
+            spec.rejectedCalls++;
+        }
+        server.stats().rejectedCalls++;
+        ctx.reply.error(error);
+    }
+
+    private static String unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            int room = 128 - args.length();
+            String a = new String(argv[i], StandardCharsets.UTF_8);
+            args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
+        }
+        return "ERR unknown command '" + truncate(argv[0]) + "', with args beginning with: " + args;
+    }
+
+    private static String truncate(byte[] b) {
+        String s = new String(b, StandardCharsets.UTF_8);
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+}

@@ -1,0 +1,11 @@
+package io.cinnabar.commands;
+
+import io.cinnabar.server.Server;
+
+/** Placeholder until this family lands; binds nothing, so its commands answer "unknown command". */
+public final class CommandCommands {
+    private CommandCommands() {}
+
+    static void install(Server server) {
+    }
+}

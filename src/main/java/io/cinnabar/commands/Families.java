@@ -1,0 +1,17 @@
+package io.cinnabar.commands;
+
+import io.cinnabar.server.Server;
+
+/** Installs every command family's handlers into the server's command table. */
+public final class Families {
+    private Families() {}
+
+    public static void install(Server server) {
+        ConnectionCommands.install(server);
+        ClientCommands.install(server);
+        ServerCommands.install(server);
+        CommandCommands.install(server);
+        KeyCommands.install(server);
+        StringCommands.install(server);
+    }
+}

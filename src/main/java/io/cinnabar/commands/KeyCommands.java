@@ -1,0 +1,11 @@
+package io.cinnabar.commands;
+
+import io.cinnabar.server.Server;
+
+/** Placeholder until this family lands; binds nothing, so its commands answer "unknown command". */
+public final class KeyCommands {
+    private KeyCommands() {}
+
+    static void install(Server server) {
+    }
+}

@@ -1,0 +1,281 @@
+package io.cinnabar.keyspace;
+
+import io.cinnabar.types.Values;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One numbered database: its keys, their expiry, and the running memory total. Every write goes
+ * through {@link #set}, {@link #delete}, {@link #modified} or {@link #setExpire}, which announce
+ * the key to the keyspace's listeners before and after the change.
+ */
+public final class Database {
+    /** Passed as the expiry to keep a key's current time to live. */
+    public static final long KEEP_TTL = -1;
+    private static final long ENTRY_OVERHEAD = 40;
+
+    private final int id;
+    private final Keyspace keyspace;
+    private KeyTable table = new KeyTable();
+    private long memory;
+    private final List<byte[]> expiredScratch = new ArrayList<>();
+
+    Database(int id, Keyspace keyspace) {
+        this.id = id;
+        this.keyspace = keyspace;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public int size() {
+        return table.size();
+    }
+
+    public int volatileCount() {
+        return table.volatileCount();
+    }
+
+    public long memory() {
+        return memory;
+    }
+
+    KeyTable table() {
+        return table;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * Looks a key up for reading: expires it if due, counts a hit or miss, refreshes its access
+     * clock. Null when absent.
+     */
+    public Object get(byte[] key) {
+        Object v = lookup(key);
+        if (v == null) {
+            keyspace.stats.keyspaceMisses++;
+        } else {
+            keyspace.stats.keyspaceHits++;
+        }
+        return v;
+    }
+
+    /** Looks a key up without counting hits or misses (for writes and internal use). */
+    public Object lookup(byte[] key) {
+        if (!findLive(key)) {
+            return null;
+        }
+        if (!keyspace.noTouch) {
+            table.setClock(keyspace.lruClock());
+        }
+        return table.value();
+    }
+
+    /** True if the key exists, without touching its access time. */
+    public boolean exists(byte[] key) {
+        return findLive(key);
+    }
+
+    /** Looks a key up without touching its access time; null when absent. */
+    public Object peek(byte[] key) {
+        return findLive(key) ? table.value() : null;
+    }
+
+    /** The key's absolute expiry in unix ms, {@link KeyTable#NO_EXPIRE} if none, -2 if absent. */
+    public long getExpire(byte[] key) {
+        if (!findLive(key)) {
+            return -2;
+        }
+        return table.expire();
+    }
+
+    /** Access clock of a live key (for OBJECT IDLETIME/FREQ), or -1 if absent. */
+    public int clock(byte[] key) {
+        return findLive(key) ? table.clock() : -1;
+    }
+
+    private boolean findLive(byte[] key) {
+        if (!table.find(key)) {
+            return false;
+        }
+        long when = table.expire();
+        if (when != KeyTable.NO_EXPIRE && when <= keyspace.now() && keyspace.expiresOnAccess()) {
+            expireFound(table.foundKey());
+            return false;
+        }
+        return true;
+    }
+
+    private void expireFound(byte[] key) {
+        keyspace.beforeWrite(this, key);
+        table.find(key);
+        memory -= table.chargedSize();
+        table.removeFound();
+        keyspace.stats.expiredKeys++;
+        keyspace.afterWrite(this, key, null);
+        keyspace.keyExpired(this, key);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** Stores a value, replacing any old one. {@code expire}: absolute ms, NO_EXPIRE, or KEEP_TTL. */
+    public void set(byte[] key, Object value, long expire) {
+        keyspace.beforeWrite(this, key);
+        int size = charge(key, value);
+        if (findLive(key)) {
+            memory += size - table.chargedSize();
+            table.setValue(value);
+            table.setChargedSize(size);
+            table.setClock(keyspace.lruClock());
+            if (expire != KEEP_TTL) {
+                table.setExpire(expire);
+            }
+        } else {
+            memory += size;
+            table.insert(key, value, expire == KEEP_TTL ? KeyTable.NO_EXPIRE : expire, keyspace.lruClock(), size);
+        }
+        keyspace.afterWrite(this, key, value);
+    }
+
+    /**
+     * Looks a key up to change its value in place: announces the write before returning the
+     * value. Pair with {@link #modified} once the change is made. Null when absent.
+     */
+    public Object lookupWrite(byte[] key) {
+        if (!findLive(key)) {
+            return null;
+        }
+        keyspace.beforeWrite(this, key);
+        table.find(key);
+        table.setClock(keyspace.lruClock());
+        return table.value();
+    }
+
+    /** Completes an in-place change begun with {@link #lookupWrite}. */
+    public void modified(byte[] key) {
+        if (!table.find(key)) {
+            return;
+        }
+        Object value = table.value();
+        int size = charge(key, value);
+        memory += size - table.chargedSize();
+        table.setChargedSize(size);
+        keyspace.afterWrite(this, key, value);
+    }
+
+    /** Removes a key; false if it did not exist. */
+    public boolean delete(byte[] key) {
+        if (!findLive(key)) {
+            return false;
+        }
+        keyspace.beforeWrite(this, key);
+        table.find(key);
+        memory -= table.chargedSize();
+        table.removeFound();
+        keyspace.afterWrite(this, key, null);
+        return true;
+    }
+
+    /** Sets (or with NO_EXPIRE clears) the expiry of a live key; false if absent. */
+    public boolean setExpire(byte[] key, long when) {
+        if (!findLive(key)) {
+            return false;
+        }
+        keyspace.beforeWrite(this, key);
+        table.find(key);
+        table.setExpire(when);
+        keyspace.afterWrite(this, key, table.value());
+        return true;
+    }
+
+    /** Removes every key. */
+    public void clear() {
+        keyspace.beforeFlush(this);
+        table = new KeyTable();
+        memory = 0;
+    }
+
+    /** Exchanges contents with another database (SWAPDB). */
+    void swapWith(Database other) {
+        KeyTable t = table;
+        table = other.table;
+        other.table = t;
+        long m = memory;
+        memory = other.memory;
+        other.memory = m;
+    }
+
+    private static int charge(byte[] key, Object value) {
+        long size = ENTRY_OVERHEAD + Values.byteArraySize(key.length) + Values.memoryUsage(value);
+        return (int) Math.min(size, Integer.MAX_VALUE);
+    }
+
+    // ---------------------------------------------------------------- iteration and upkeep
+
+    public void forEach(KeyTable.EntryVisitor visitor) {
+        table.forEach(visitor);
+    }
+
+    public long scan(long cursor, KeyTable.EntryVisitor visitor) {
+        return table.scan(cursor, visitor);
+    }
+
+    /** A random live key, or null when empty (expired keys found on the way are removed). */
+    public byte[] randomKey() {
+        for (int tries = 0; tries < 100; tries++) {
+            byte[] key = table.randomKey();
+            if (key == null) {
+                return null;
+            }
+            if (findLive(key)) {
+                return key;
+            }
+        }
+        return table.randomKey();
+    }
+
+    /** True if the key's expiry has passed (it is still stored until expiry runs). */
+    public boolean isExpired(long expire) {
+        return expire != KeyTable.NO_EXPIRE && expire <= keyspace.now();
+    }
+
+    /**
+     * Redis's slow expire cycle for this database: keeps deleting expired keys while the
+     * sample is more than 10% stale and time is left, stopping after one full pass.
+     */
+    public void activeExpireCycle(long deadlineNanos) {
+        if (table.volatileCount() == 0) {
+            return;
+        }
+        final int step = 1024;
+        int budget = table.size() + step;
+        do {
+            expiredScratch.clear();
+            int seen = table.collectExpired(keyspace.now(), step, expiredScratch);
+            int deleted = 0;
+            for (byte[] key : expiredScratch) {
+                if (table.find(key) && table.expire() != KeyTable.NO_EXPIRE && table.expire() <= keyspace.now()) {
+                    expireFound(key);
+                    deleted++;
+                }
+            }
+            expiredScratch.clear();
+            budget -= step;
+            if (seen >= 20 && deleted * 10 < seen) {
+                break;
+            }
+        } while (budget > 0 && table.volatileCount() > 0 && System.nanoTime() < deadlineNanos);
+    }
+
+    /** Incremental upkeep from the cron: moves some buckets of a pending resize, or starts a shrink. */
+    public void cron(int rehashBuckets) {
+        if (!table.rehash(rehashBuckets)) {
+            table.maybeShrink();
+        }
+    }
+}

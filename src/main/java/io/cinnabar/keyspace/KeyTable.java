@@ -1,0 +1,502 @@
+package io.cinnabar.keyspace;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The main dictionary of one database: byte[] keys to values, with an expiry time and an access
+ * clock per key kept in parallel arrays (no object per entry).
+ *
+ * <p>Each table is a power-of-two bucket array whose chains link entry slots by index. Growing or
+ * shrinking allocates a second table and moves buckets over a few at a time on later operations
+ * (and on the server's cron), as Redis's dict does, so no resize stops the world. While two
+ * tables exist, new keys go to the second one and lookups consult both.
+ *
+ * <p>SCAN uses Redis's reverse-binary cursor, which keeps the guarantee that a full iteration
+ * returns every key present from its start to its end, across resizes.
+ */
+public final class KeyTable {
+    public static final long NO_EXPIRE = 0;
+    private static final int MIN_SIZE = 4;
+    private static final int REHASH_STEP_BUCKETS = 1;
+    private static final int REHASH_EMPTY_VISITS = 10;
+    private static final int HASH_SEED = ThreadLocalRandom.current().nextInt() | 1;
+
+    /** One bucket array with its entry slots. */
+    private static final class Table {
+        final int mask;
+        final int[] buckets;     // entry index + 1 of the chain head, 0 = empty
+        final byte[][] keys;     // null = free slot
+        final Object[] values;
+        final int[] next;        // entry index + 1 of the next in chain (or in the free list)
+        final int[] hashes;
+        final long[] expires;    // absolute unix ms, NO_EXPIRE = persistent
+        final int[] clocks;      // LRU/LFU access clock
+        final int[] sizes;       // memory the entry was last charged for
+        int used;
+        int top;                 // slots [0, top) have been handed out at least once
+        int free;                // head of the free list, index + 1, 0 = empty
+
+        Table(int size) {
+            mask = size - 1;
+            buckets = new int[size];
+            keys = new byte[size][];
+            values = new Object[size];
+            next = new int[size];
+            hashes = new int[size];
+            expires = new long[size];
+            clocks = new int[size];
+            sizes = new int[size];
+        }
+
+        int capacity() {
+            return keys.length;
+        }
+
+        int allocate() {
+            if (free != 0) {
+                int slot = free - 1;
+                free = next[slot];
+                return slot;
+            }
+            return top++;
+        }
+
+        void release(int slot) {
+            keys[slot] = null;
+            values[slot] = null;
+            expires[slot] = NO_EXPIRE;
+            next[slot] = free;
+            free = slot + 1;
+        }
+
+        int find(byte[] key, int hash) {
+            int e = buckets[hash & mask];
+            while (e != 0) {
+                int slot = e - 1;
+                if (hashes[slot] == hash && Arrays.equals(keys[slot], key)) {
+                    return slot;
+                }
+                e = next[slot];
+            }
+            return -1;
+        }
+
+        /** Unlinks the slot from its bucket chain (the slot itself is not released). */
+        void unlink(int slot) {
+            int b = hashes[slot] & mask;
+            int e = buckets[b];
+            int prev = -1;
+            while (e != 0) {
+                int s = e - 1;
+                if (s == slot) {
+                    if (prev < 0) {
+                        buckets[b] = next[s];
+                    } else {
+                        next[prev] = next[s];
+                    }
+                    return;
+                }
+                prev = s;
+                e = next[s];
+            }
+        }
+
+        int insert(byte[] key, int hash, Object value, long expire, int clock, int size) {
+            int slot = allocate();
+            sizes[slot] = size;
+            keys[slot] = key;
+            values[slot] = value;
+            hashes[slot] = hash;
+            expires[slot] = expire;
+            clocks[slot] = clock;
+            int b = hash & mask;
+            next[slot] = buckets[b];
+            buckets[b] = slot + 1;
+            used++;
+            return slot;
+        }
+    }
+
+    /** Addresses one entry: which table and which slot, valid until the next write. */
+    private Table foundTable;
+    private int foundSlot;
+
+    private Table t0 = new Table(MIN_SIZE);
+    private Table t1;            // the table being filled during a rehash, else null
+    private int rehashIndex;     // next bucket of t0 to move
+    private int volatileCount;
+    private int expireCursor;    // entry slot cursor of the active expiry cycle
+
+    public static int hash(byte[] key) {
+        int h = HASH_SEED;
+        int i = 0;
+        int n = key.length;
+        for (; i + 4 <= n; i += 4) {
+            int k = (key[i] & 0xff) | (key[i + 1] & 0xff) << 8 | (key[i + 2] & 0xff) << 16 | key[i + 3] << 24;
+            k *= 0xcc9e2d51;
+            k = Integer.rotateLeft(k, 15);
+            k *= 0x1b873593;
+            h ^= k;
+            h = Integer.rotateLeft(h, 13);
+            h = h * 5 + 0xe6546b64;
+        }
+        int k = 0;
+        switch (n & 3) {
+            case 3: k ^= (key[i + 2] & 0xff) << 16; // fall through
+            case 2: k ^= (key[i + 1] & 0xff) << 8;  // fall through
+            case 1:
+                k ^= key[i] & 0xff;
+                k *= 0xcc9e2d51;
+                k = Integer.rotateLeft(k, 15);
+                k *= 0x1b873593;
+                h ^= k;
+                break;
+            default:
+                break;
+        }
+        h ^= n;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    public int size() {
+        return t0.used + (t1 == null ? 0 : t1.used);
+    }
+
+    public int volatileCount() {
+        return volatileCount;
+    }
+
+    public boolean isRehashing() {
+        return t1 != null;
+    }
+
+    /** Bucket count of the main table (and of the rehash target, if any), for DEBUG HTSTATS-like output. */
+    public int bucketCount() {
+        return t0.buckets.length + (t1 == null ? 0 : t1.buckets.length);
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    /** Finds the key; on success {@link #value()}, {@link #expire()} etc. read the found entry. */
+    public boolean find(byte[] key) {
+        return find(key, hash(key));
+    }
+
+    private boolean find(byte[] key, int hash) {
+        if (t1 != null) {
+            rehashStep();
+        }
+        int slot = t0.find(key, hash);
+        if (slot >= 0) {
+            foundTable = t0;
+            foundSlot = slot;
+            return true;
+        }
+        if (t1 != null) {
+            slot = t1.find(key, hash);
+            if (slot >= 0) {
+                foundTable = t1;
+                foundSlot = slot;
+                return true;
+            }
+        }
+        foundTable = null;
+        return false;
+    }
+
+    public Object value() {
+        return foundTable.values[foundSlot];
+    }
+
+    public byte[] foundKey() {
+        return foundTable.keys[foundSlot];
+    }
+
+    public long expire() {
+        return foundTable.expires[foundSlot];
+    }
+
+    public int clock() {
+        return foundTable.clocks[foundSlot];
+    }
+
+    public void setClock(int clock) {
+        foundTable.clocks[foundSlot] = clock;
+    }
+
+    public int chargedSize() {
+        return foundTable.sizes[foundSlot];
+    }
+
+    public void setChargedSize(int size) {
+        foundTable.sizes[foundSlot] = size;
+    }
+
+    public void setValue(Object value) {
+        foundTable.values[foundSlot] = value;
+    }
+
+    public void setExpire(long when) {
+        long old = foundTable.expires[foundSlot];
+        if (old == NO_EXPIRE && when != NO_EXPIRE) {
+            volatileCount++;
+        } else if (old != NO_EXPIRE && when == NO_EXPIRE) {
+            volatileCount--;
+        }
+        foundTable.expires[foundSlot] = when;
+    }
+
+    /** Removes the entry located by the last successful find. */
+    public void removeFound() {
+        Table t = foundTable;
+        int slot = foundSlot;
+        if (t.expires[slot] != NO_EXPIRE) {
+            volatileCount--;
+        }
+        t.unlink(slot);
+        t.release(slot);
+        t.used--;
+        foundTable = null;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Inserts a key that {@link #find} just reported absent. The found entry is the new one
+     * afterwards.
+     */
+    public void insert(byte[] key, Object value, long expire, int clock, int size) {
+        int hash = hash(key);
+        if (t1 == null && t0.used >= t0.capacity()) {
+            startRehash(t0.capacity() * 2);
+        }
+        Table target = t0;
+        if (t1 != null) {
+            if (t1.used >= t1.capacity()) {
+                finishRehash();
+                if (t0.used >= t0.capacity()) {
+                    startRehash(t0.capacity() * 2);
+                }
+            }
+            target = t1 != null ? t1 : t0;
+        }
+        foundSlot = target.insert(key, hash, value, expire, clock, size);
+        foundTable = target;
+        if (expire != NO_EXPIRE) {
+            volatileCount++;
+        }
+    }
+
+    public void clear() {
+        t0 = new Table(MIN_SIZE);
+        t1 = null;
+        rehashIndex = 0;
+        volatileCount = 0;
+        expireCursor = 0;
+        foundTable = null;
+    }
+
+    // ---------------------------------------------------------------- resizing
+
+    private void startRehash(int size) {
+        t1 = new Table(size);
+        rehashIndex = 0;
+    }
+
+    /** Shrinks when the table is mostly empty, like Redis's htNeedsResize in the cron. */
+    public void maybeShrink() {
+        if (t1 != null) {
+            return;
+        }
+        int size = t0.capacity();
+        if (size > MIN_SIZE && (long) t0.used * 10 < size) {
+            int target = MIN_SIZE;
+            while (target < t0.used) {
+                target <<= 1;
+            }
+            startRehash(target);
+        }
+    }
+
+    /** Moves up to {@code buckets} non-empty buckets; false once the rehash is complete. */
+    public boolean rehash(int buckets) {
+        if (t1 == null) {
+            return false;
+        }
+        int emptyVisits = buckets * REHASH_EMPTY_VISITS;
+        while (buckets-- > 0 && t0.used > 0) {
+            while (t0.buckets[rehashIndex] == 0) {
+                rehashIndex++;
+                if (--emptyVisits == 0) {
+                    return true;
+                }
+            }
+            moveBucket(rehashIndex++);
+        }
+        if (t0.used == 0) {
+            t0 = t1;
+            t1 = null;
+            rehashIndex = 0;
+            expireCursor = 0;
+            return false;
+        }
+        return true;
+    }
+
+    private void rehashStep() {
+        rehash(REHASH_STEP_BUCKETS);
+    }
+
+    private void finishRehash() {
+        while (rehash(1 << 16)) {
+            // keep moving
+        }
+    }
+
+    private void moveBucket(int b) {
+        Table from = t0;
+        Table to = t1;
+        int e = from.buckets[b];
+        from.buckets[b] = 0;
+        while (e != 0) {
+            int slot = e - 1;
+            int nextEntry = from.next[slot];
+            to.insert(from.keys[slot], from.hashes[slot], from.values[slot], from.expires[slot], from.clocks[slot],
+                    from.sizes[slot]);
+            from.release(slot);
+            from.used--;
+            e = nextEntry;
+        }
+    }
+
+    // ---------------------------------------------------------------- iteration
+
+    /** Receives keys from {@link #scan} and {@link #forEach}. */
+    public interface EntryVisitor {
+        void visit(byte[] key, Object value, long expire);
+    }
+
+    /** Visits every entry; the visitor must not modify the table. */
+    public void forEach(EntryVisitor visitor) {
+        visitAll(t0, visitor);
+        if (t1 != null) {
+            visitAll(t1, visitor);
+        }
+    }
+
+    private static void visitAll(Table t, EntryVisitor visitor) {
+        for (int i = 0; i < t.top; i++) {
+            byte[] k = t.keys[i];
+            if (k != null) {
+                visitor.visit(k, t.values[i], t.expires[i]);
+            }
+        }
+    }
+
+    /**
+     * One SCAN step from {@code cursor}: visits one bucket (and its expansions in the larger table
+     * while rehashing) and returns the next cursor, 0 when the iteration is complete.
+     */
+    public long scan(long cursor, EntryVisitor visitor) {
+        if (size() == 0) {
+            return 0;
+        }
+        long v = cursor;
+        if (t1 == null) {
+            long m0 = t0.mask;
+            visitBucket(t0, (int) (v & m0), visitor);
+            v |= ~m0;
+            v = Long.reverse(v);
+            v++;
+            v = Long.reverse(v);
+        } else {
+            Table small = t0;
+            Table large = t1;
+            if (small.buckets.length > large.buckets.length) {
+                small = t1;
+                large = t0;
+            }
+            long m0 = small.mask;
+            long m1 = large.mask;
+            visitBucket(small, (int) (v & m0), visitor);
+            do {
+                visitBucket(large, (int) (v & m1), visitor);
+                v |= ~m1;
+                v = Long.reverse(v);
+                v++;
+                v = Long.reverse(v);
+            } while ((v & (m0 ^ m1)) != 0);
+        }
+        return v;
+    }
+
+    private static void visitBucket(Table t, int b, EntryVisitor visitor) {
+        int e = t.buckets[b];
+        while (e != 0) {
+            int slot = e - 1;
+            visitor.visit(t.keys[slot], t.values[slot], t.expires[slot]);
+            e = t.next[slot];
+        }
+    }
+
+    /** A key chosen uniformly at random, or null when empty. */
+    public byte[] randomKey() {
+        int total = size();
+        if (total == 0) {
+            return null;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        while (true) {
+            Table t = t0;
+            if (t1 != null && rnd.nextInt(total) >= t0.used) {
+                t = t1;
+            }
+            if (t.top == 0) {
+                continue;
+            }
+            byte[] k = t.keys[rnd.nextInt(t.top)];
+            if (k != null) {
+                return k;
+            }
+        }
+    }
+
+    /**
+     * Walks up to {@code maxSlots} entry slots from where the last call stopped (over the main
+     * table, then the rehash target) and adds keys whose expiry is at or before {@code now} to
+     * {@code out}; the caller deletes them afterwards. Returns the number of volatile keys seen.
+     */
+    public int collectExpired(long now, int maxSlots, java.util.List<byte[]> out) {
+        int seen = 0;
+        int span0 = t0.top;
+        int span = span0 + (t1 == null ? 0 : t1.top);
+        if (span == 0) {
+            return 0;
+        }
+        for (int n = 0; n < maxSlots && n < span; n++) {
+            if (expireCursor >= span) {
+                expireCursor = 0;
+            }
+            int i = expireCursor++;
+            Table t = t0;
+            if (i >= span0) {
+                t = t1;
+                i -= span0;
+            }
+            long when = t.expires[i];
+            if (when != NO_EXPIRE && t.keys[i] != null) {
+                seen++;
+                if (when <= now) {
+                    out.add(t.keys[i]);
+                }
+            }
+        }
+        return seen;
+    }
+}

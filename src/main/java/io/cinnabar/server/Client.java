@@ -1,0 +1,247 @@
+package io.cinnabar.server;
+
+import io.cinnabar.command.CommandContext;
+import io.cinnabar.command.CommandSpec;
+import io.cinnabar.protocol.ReplyWriter;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+
+/** The state of one connection. Touched only on the data thread, except where noted. */
+public final class Client {
+    /** CLIENT REPLY modes. */
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    private final long id;
+    private final Channel channel;
+    private final ReplyWriter reply;
+    private final CommandContext context;
+    private final long createdAt;
+    private final String addr;
+    private final String laddr;
+
+    private int dbIndex;
+    private boolean authenticated;
+    private String user = "default";
+    private String name;
+    private String libName;
+    private String libVer;
+    private long lastInteraction;
+    private CommandSpec lastCommand;
+    private ReplyMode replyMode = ReplyMode.ON;
+    private boolean skipThisReply;
+    private boolean noEvict;
+    private boolean noTouch;
+    private boolean monitor;
+    private boolean closeAfterReply;
+    private boolean closed;
+    private long errorCount;
+    private long commandsProcessed;
+
+    /** Requests that arrived while the client was blocked or paused, in order. */
+    final ArrayDeque<byte[][]> queued = new ArrayDeque<>();
+    /** Set while waiting on keys, a timeout, or a pause; new requests queue behind it. */
+    Object blockedOn;
+    /** True while listed in the server's set of clients with output to flush. */
+    boolean pendingFlush;
+
+    Client(long id, Channel channel, Server server, boolean authenticated) {
+        this.id = id;
+        this.channel = channel;
+        this.reply = new ReplyWriter(channel.alloc());
+        this.context = new CommandContext(server, this, reply);
+        this.authenticated = authenticated;
+        this.createdAt = System.currentTimeMillis();
+        this.lastInteraction = createdAt;
+        this.addr = format(channel.remoteAddress());
+        this.laddr = format(channel.localAddress());
+        reply.setErrorListener(message -> {
+            errorCount++;
+            server.stats().countError(message);
+        });
+    }
+
+    private static String format(SocketAddress a) {
+        if (a instanceof InetSocketAddress) {
+            InetSocketAddress s = (InetSocketAddress) a;
+            String host = s.getAddress() == null ? s.getHostString() : s.getAddress().getHostAddress();
+            return host + ":" + s.getPort();
+        }
+        return a == null ? "" : a.toString() + ":0";
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public ReplyWriter reply() {
+        return reply;
+    }
+
+    public CommandContext context() {
+        return context;
+    }
+
+    public int dbIndex() {
+        return dbIndex;
+    }
+
+    public void setDbIndex(int dbIndex) {
+        this.dbIndex = dbIndex;
+    }
+
+    public boolean isAuthenticated() {
+        return authenticated;
+    }
+
+    public void setAuthenticated(boolean authenticated) {
+        this.authenticated = authenticated;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String libName() {
+        return libName;
+    }
+
+    public void setLibName(String libName) {
+        this.libName = libName;
+    }
+
+    public String libVer() {
+        return libVer;
+    }
+
+    public void setLibVer(String libVer) {
+        this.libVer = libVer;
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    public long lastInteraction() {
+        return lastInteraction;
+    }
+
+    void touch(long now) {
+        lastInteraction = now;
+    }
+
+    public CommandSpec lastCommand() {
+        return lastCommand;
+    }
+
+    public void setLastCommand(CommandSpec spec) {
+        this.lastCommand = spec;
+        commandsProcessed++;
+    }
+
+    public long commandsProcessed() {
+        return commandsProcessed;
+    }
+
+    public ReplyMode replyMode() {
+        return replyMode;
+    }
+
+    /** CLIENT REPLY: OFF and SKIP take effect from the next command (SKIP for that one only). */
+    public void setReplyMode(ReplyMode mode) {
+        this.replyMode = mode;
+    }
+
+    boolean consumeSkip() {
+        boolean s = skipThisReply;
+        skipThisReply = false;
+        return s;
+    }
+
+    void armSkip() {
+        skipThisReply = true;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void setNoEvict(boolean noEvict) {
+        this.noEvict = noEvict;
+    }
+
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void setNoTouch(boolean noTouch) {
+        this.noTouch = noTouch;
+    }
+
+    public boolean isMonitor() {
+        return monitor;
+    }
+
+    public void setMonitor(boolean monitor) {
+        this.monitor = monitor;
+    }
+
+    public boolean closeAfterReply() {
+        return closeAfterReply;
+    }
+
+    /** Closes the connection once the pending replies are written (QUIT, protocol errors, KILL). */
+    public void setCloseAfterReply() {
+        this.closeAfterReply = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+
+    public long errorCount() {
+        return errorCount;
+    }
+
+    public boolean isBlocked() {
+        return blockedOn != null;
+    }
+
+    public Object blockedOn() {
+        return blockedOn;
+    }
+
+    public String addr() {
+        return addr;
+    }
+
+    public String laddr() {
+        return laddr;
+    }
+
+    /** Pending requests not yet executed. */
+    public int queuedCount() {
+        return queued.size();
+    }
+}

@@ -1,0 +1,367 @@
+package io.cinnabar.server;
+
+import io.cinnabar.command.CommandContext;
+import io.cinnabar.command.CommandSpec;
+import io.cinnabar.command.CommandTable;
+import io.cinnabar.command.Dispatcher;
+import io.cinnabar.config.Config;
+import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.Keyspace;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data side of the server: keyspace, command table, clients and the cron. Everything here
+ * runs on the single data thread ({@link #dataThread()}); the network hands it requests in
+ * batches and takes back one buffer of replies per client per batch.
+ */
+public final class Server {
+    /** The Redis release whose behaviour we implement; clients gate features on it. */
+    public static final String REDIS_VERSION = "7.0.15";
+    public static final String VERSION = versionFromManifest();
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    /** Observes every executed command (MONITOR, SLOWLOG, propagation attach here). */
+    public interface CommandObserver {
+        default void beforeCommand(CommandContext ctx, CommandSpec spec) {}
+
+        default void afterCommand(CommandContext ctx, CommandSpec spec, long micros) {}
+    }
+
+    private final Config config;
+    private final Keyspace keyspace;
+    private final CommandTable table;
+    private final Dispatcher dispatcher;
+    private final ServerStats stats = new ServerStats();
+    private final Map<Long, Client> clients = new LinkedHashMap<>();
+    private final AtomicLong nextClientId = new AtomicLong(1);
+    private final List<Client> flushList = new ArrayList<>();
+    private final List<CommandObserver> observers = new ArrayList<>();
+    private final long startTimeMillis = System.currentTimeMillis();
+    private final RunId runId = new RunId();
+    private EventExecutor dataThread;
+    private ScheduledFuture<?> cronTask;
+    private Runnable shutdownAction = () -> {};
+    private long cronLoops;
+    private int expireDbCursor;
+
+    public Server(Config config, CommandTable table) {
+        this.config = config;
+        this.keyspace = new Keyspace(config.databases.intValue());
+        this.table = table;
+        this.dispatcher = new Dispatcher(this, table);
+    }
+
+    private static String versionFromManifest() {
+        String v = Server.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public CommandTable commandTable() {
+        return table;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public long startTimeMillis() {
+        return startTimeMillis;
+    }
+
+    public RunId runId() {
+        return runId;
+    }
+
+    public EventExecutor dataThread() {
+        return dataThread;
+    }
+
+    public void addObserver(CommandObserver observer) {
+        observers.add(observer);
+    }
+
+    public void removeObserver(CommandObserver observer) {
+        observers.remove(observer);
+    }
+
+    /** What SHUTDOWN does once the server has stopped (Main exits the JVM; tests do not). */
+    public void onShutdown(Runnable action) {
+        this.shutdownAction = action;
+    }
+
+    public void requestShutdown() {
+        shutdownAction.run();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Binds the server to its data thread and starts the cron. */
+    public void start(EventExecutor dataThread) {
+        this.dataThread = dataThread;
+        scheduleCron();
+        config.hz.onChange(p -> dataThread.execute(this::scheduleCron));
+    }
+
+    private void scheduleCron() {
+        if (cronTask != null) {
+            cronTask.cancel(false);
+        }
+        long hz = Math.max(1, Math.min(500, config.hz.value()));
+        long period = 1_000_000L / hz;
+        cronTask = dataThread.scheduleAtFixedRate(this::cron, period, period, TimeUnit.MICROSECONDS);
+    }
+
+    public void stop() {
+        if (cronTask != null) {
+            cronTask.cancel(false);
+        }
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    public Client newClient(io.netty.channel.Channel channel) {
+        boolean authenticated = config.requirepass.value().isEmpty();
+        return new Client(nextClientId.getAndIncrement(), channel, this, authenticated);
+    }
+
+    /** Registers a connected client; false (after replying the error) when maxclients is reached. */
+    boolean register(Client c) {
+        if (clients.size() >= config.maxclients.value()) {
+            stats.rejectedConnections++;
+            c.reply().error("ERR max number of clients reached");
+            c.setCloseAfterReply();
+            markForFlush(c);
+            flushPending();
+            return false;
+        }
+        stats.connectionsReceived++;
+        clients.put(c.id(), c);
+        return true;
+    }
+
+    void unregister(Client c) {
+        if (clients.remove(c.id()) != null) {
+            c.markClosed();
+            c.queued.clear();
+            c.reply().discard();
+            for (ClientListener l : clientListeners) {
+                l.clientClosed(c);
+            }
+        }
+    }
+
+    /** Told when a client goes away (to drop its subscriptions, blocked state, MONITOR, ...). */
+    public interface ClientListener {
+        void clientClosed(Client c);
+    }
+
+    private final List<ClientListener> clientListeners = new ArrayList<>();
+
+    public void addClientListener(ClientListener l) {
+        clientListeners.add(l);
+    }
+
+    public Collection<Client> clients() {
+        return Collections.unmodifiableCollection(clients.values());
+    }
+
+    public Client client(long id) {
+        return clients.get(id);
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /** Closes a client's connection after its pending replies are written. */
+    public void closeClient(Client c) {
+        c.setCloseAfterReply();
+        markForFlush(c);
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    /** Runs a request now, or queues it behind an earlier request that is blocked. */
+    void execute(Client c, byte[][] argv) {
+        if (c.isClosed() || c.closeAfterReply()) {
+            return;
+        }
+        if (c.blockedOn != null || !c.queued.isEmpty()) {
+            c.queued.add(argv);
+            return;
+        }
+        run(c, argv);
+    }
+
+    private void run(Client c, byte[][] argv) {
+        c.touch(keyspace.now());
+        int mark = c.reply().mark();
+        Client.ReplyMode before = c.replyMode();
+        boolean skip = c.consumeSkip();
+        keyspace.setNoTouch(c.noTouch());
+        dispatcher.dispatch(c, argv);
+        stats.commandsProcessed++;
+        if (skip || (before == Client.ReplyMode.OFF && c.replyMode() == Client.ReplyMode.OFF)) {
+            c.reply().truncate(mark);
+        }
+        if (c.replyMode() == Client.ReplyMode.SKIP) {
+            c.setReplyMode(Client.ReplyMode.ON);
+            c.armSkip();
+        }
+        markForFlush(c);
+    }
+
+    /** Resumes a client whose block ended: runs the requests that queued behind it. */
+    public void resume(Client c) {
+        c.blockedOn = null;
+        while (!c.queued.isEmpty() && c.blockedOn == null && !c.isClosed()) {
+            run(c, c.queued.poll());
+        }
+        markForFlush(c);
+    }
+
+    /** Marks a client as blocked; its later requests queue until {@link #resume}. */
+    public void block(Client c, Object on) {
+        c.blockedOn = on;
+    }
+
+    /** Notes that a client has output to send at the end of this batch. */
+    public void markForFlush(Client c) {
+        if (!c.pendingFlush) {
+            c.pendingFlush = true;
+            flushList.add(c);
+        }
+    }
+
+    /** Sends every pending reply buffer: one write and one flush per client per batch. */
+    void flushPending() {
+        for (int i = 0; i < flushList.size(); i++) {
+            Client c = flushList.get(i);
+            c.pendingFlush = false;
+            ByteBuf out = c.reply().take();
+            if (c.isClosed()) {
+                if (out != null) {
+                    out.release();
+                }
+                continue;
+            }
+            if (out != null && out.isReadable()) {
+                stats.netOutputBytes.add(out.readableBytes());
+                if (c.closeAfterReply()) {
+                    c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    c.channel().writeAndFlush(out, c.channel().voidPromise());
+                }
+            } else {
+                if (out != null) {
+                    out.release();
+                }
+                if (c.closeAfterReply()) {
+                    c.channel().close();
+                }
+            }
+        }
+        flushList.clear();
+    }
+
+    public void beforeCommand(CommandContext ctx, CommandSpec spec) {
+        for (int i = 0; i < observers.size(); i++) {
+            observers.get(i).beforeCommand(ctx, spec);
+        }
+    }
+
+    public void afterCommand(CommandContext ctx, CommandSpec spec, long micros) {
+        for (int i = 0; i < observers.size(); i++) {
+            observers.get(i).afterCommand(ctx, spec, micros);
+        }
+    }
+
+    // ---------------------------------------------------------------- cron
+
+    private void cron() {
+        try {
+            cronLoops++;
+            keyspace.tick();
+            long hz = Math.max(1, config.hz.value());
+            long tickNanos = 1_000_000_000L / hz;
+            activeExpireCycle(System.nanoTime() + tickNanos / 4);
+            for (int i = 0; i < keyspace.count(); i++) {
+                keyspace.db(i).cron(100);
+            }
+            if (cronLoops % hz == 0) {
+                closeIdleClients();
+            }
+            for (Runnable task : cronTasks) {
+                task.run();
+            }
+            flushPending();
+        } catch (RuntimeException e) {
+            log.error("cron failed", e);
+        }
+    }
+
+    private final List<Runnable> cronTasks = new ArrayList<>();
+
+    /** Runs a task on every cron tick (hz times a second) on the data thread. */
+    public void addCronTask(Runnable task) {
+        cronTasks.add(task);
+    }
+
+    private boolean activeExpireEnabled = true;
+
+    public void setActiveExpire(boolean enabled) {
+        this.activeExpireEnabled = enabled;
+    }
+
+    /** Redis's slow expire cycle: visit databases in turn while time remains and keys are stale. */
+    private void activeExpireCycle(long deadline) {
+        if (!activeExpireEnabled) {
+            return;
+        }
+        int n = keyspace.count();
+        for (int k = 0; k < n && System.nanoTime() < deadline; k++) {
+            Database db = keyspace.db(expireDbCursor);
+            expireDbCursor = (expireDbCursor + 1) % n;
+            db.activeExpireCycle(deadline);
+        }
+    }
+
+    private void closeIdleClients() {
+        long timeout = config.timeout.value();
+        if (timeout <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (Client c : new ArrayList<>(clients.values())) {
+            if (!c.isBlocked() && !c.isMonitor() && now - c.lastInteraction() > timeout * 1000) {
+                log.debug("Closing idle client {}", c.addr());
+                c.channel().close();
+            }
+        }
+    }
+}

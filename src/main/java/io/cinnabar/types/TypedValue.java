@@ -1,0 +1,11 @@
+package io.cinnabar.types;
+
+/** A non-string value (list, hash, set, zset, stream): knows its type, encoding and size. */
+public interface TypedValue {
+    String typeName();
+
+    String encoding();
+
+    /** Approximate bytes held, kept up to date incrementally so this is O(1). */
+    long memoryUsage();
+}
