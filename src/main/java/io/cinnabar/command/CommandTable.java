@@ -115,6 +115,15 @@ public final class CommandTable {
         spec.handler = handler;
     }
 
+    /** Replaces a command's handler (tests, and modules that wrap a command). */
+    public void rebind(String fullName, CommandHandler handler) {
+        CommandSpec spec = get(fullName);
+        if (spec == null) {
+            throw new IllegalArgumentException("no such Redis command: " + fullName);
+        }
+        spec.handler = handler;
+    }
+
     /** Top-level commands in file order. */
     public Collection<CommandSpec> all() {
         return Collections.unmodifiableCollection(byName.values());

@@ -51,6 +51,7 @@ public final class Server {
     private final List<CommandObserver> observers = new ArrayList<>();
     private final long startTimeMillis = System.currentTimeMillis();
     private final RunId runId = new RunId();
+    private final Blocking blocking;
     private EventExecutor dataThread;
     private ScheduledFuture<?> cronTask;
     private Runnable shutdownAction = () -> {};
@@ -62,6 +63,7 @@ public final class Server {
         this.keyspace = new Keyspace(config.databases.intValue());
         this.table = table;
         this.dispatcher = new Dispatcher(this, table);
+        this.blocking = new Blocking(this);
     }
 
     private static String versionFromManifest() {
@@ -95,6 +97,11 @@ public final class Server {
 
     public RunId runId() {
         return runId;
+    }
+
+    /** Clients blocked on keys and timeouts. */
+    public Blocking blocking() {
+        return blocking;
     }
 
     public EventExecutor dataThread() {
@@ -226,6 +233,9 @@ public final class Server {
         keyspace.setNoTouch(c.noTouch());
         dispatcher.dispatch(c, argv);
         stats.commandsProcessed++;
+        if (blocking.hasReadyKeys()) {
+            blocking.serveReadyKeys();
+        }
         if (skip || (before == Client.ReplyMode.OFF && c.replyMode() == Client.ReplyMode.OFF)) {
             c.reply().truncate(mark);
         }

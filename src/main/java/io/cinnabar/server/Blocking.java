@@ -1,0 +1,237 @@
+package io.cinnabar.server;
+
+import io.cinnabar.command.CommandSpec;
+import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyspaceListener;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Clients that wait on keys and/or a timeout (BLPOP, BLMOVE, XREAD BLOCK, WAIT, ...).
+ *
+ * <p>A command that finds nothing to serve calls {@link #block}; its client stops executing
+ * requests (later ones queue) until it is served, times out, is unblocked by CLIENT UNBLOCK,
+ * or disconnects. Any write to a key that clients wait on (seen at the keyspace's write choke
+ * point) marks the key ready; after the current command, the clients waiting on each ready key
+ * re-run their command in the order they blocked, so the first to block is the first served.
+ * A client whose command still finds nothing stays blocked in its place.
+ */
+public final class Blocking implements KeyspaceListener {
+    /** What a command does when its wait ends without being served. */
+    public interface TimeoutReply {
+        void reply(Client client);
+    }
+
+    /** One client's wait. */
+    static final class Wait {
+        final Client client;
+        final Database db;
+        final List<Key> keys;
+        final CommandSpec spec;
+        final byte[][] argv;
+        final TimeoutReply onTimeout;
+        ScheduledFuture<?> timer;
+
+        Wait(Client client, Database db, List<Key> keys, CommandSpec spec, byte[][] argv, TimeoutReply onTimeout) {
+            this.client = client;
+            this.db = db;
+            this.keys = keys;
+            this.spec = spec;
+            this.argv = argv;
+            this.onTimeout = onTimeout;
+        }
+    }
+
+    /** A key in a database, as a map key. */
+    static final class Key {
+        final int db;
+        final byte[] key;
+        private final int hash;
+
+        Key(int db, byte[] key) {
+            this.db = db;
+            this.key = key;
+            this.hash = 31 * db + Arrays.hashCode(key);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && ((Key) o).db == db && Arrays.equals(((Key) o).key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private final Server server;
+    private final Map<Key, ArrayDeque<Wait>> waitersByKey = new HashMap<>();
+    private final LinkedHashSet<Key> readyKeys = new LinkedHashSet<>();
+    private int blockedCount;
+    private Wait rerunning;
+    private boolean rerunBlockedAgain;
+
+    Blocking(Server server) {
+        this.server = server;
+        server.keyspace().addListener(this);
+        server.addClientListener(c -> {
+            if (c.blockedOn instanceof Wait) {
+                remove((Wait) c.blockedOn);
+            }
+        });
+    }
+
+    /** Clients currently waiting here (INFO blocked_clients). */
+    public int blockedCount() {
+        return blockedCount;
+    }
+
+    /** True if the client waits here (not merely paused). */
+    public boolean isBlocked(Client c) {
+        return c.blockedOn instanceof Wait;
+    }
+
+    /**
+     * Blocks the client of the running command on {@code keys} (may be empty) until served or
+     * until {@code timeoutMillis} (absolute unix ms; 0 = forever) passes, when {@code onTimeout}
+     * writes the reply. The command writes nothing itself when it blocks.
+     */
+    public void block(Client client, Database db, byte[][] keys, long timeoutMillis, TimeoutReply onTimeout) {
+        if (rerunning != null && rerunning.client == client) {
+            rerunBlockedAgain = true; // still nothing to serve: keep the original place in line
+            return;
+        }
+        List<Key> list = new ArrayList<>(keys.length);
+        for (byte[] k : keys) {
+            Key key = new Key(db.id(), k);
+            if (!list.contains(key)) {
+                list.add(key);
+            }
+        }
+        byte[][] argv = client.context().argv().clone();
+        Wait w = new Wait(client, db, list, client.context().spec(), argv, onTimeout);
+        for (Key k : list) {
+            waitersByKey.computeIfAbsent(k, x -> new ArrayDeque<>()).add(w);
+        }
+        if (timeoutMillis > 0) {
+            long delay = Math.max(0, timeoutMillis - System.currentTimeMillis());
+            w.timer = server.dataThread().schedule(() -> timeout(w), delay, TimeUnit.MILLISECONDS);
+        }
+        blockedCount++;
+        server.block(client, w);
+    }
+
+    private void timeout(Wait w) {
+        if (w.client.blockedOn != w) {
+            return;
+        }
+        remove(w);
+        w.onTimeout.reply(w.client);
+        server.resume(w.client);
+        server.flushPending();
+    }
+
+    /**
+     * CLIENT UNBLOCK: ends a wait early with the timeout reply or with an UNBLOCKED error.
+     * Returns false if the client was not blocked here.
+     */
+    public boolean unblock(Client c, boolean withError) {
+        if (!(c.blockedOn instanceof Wait)) {
+            return false;
+        }
+        Wait w = (Wait) c.blockedOn;
+        remove(w);
+        if (withError) {
+            c.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        } else {
+            w.onTimeout.reply(c);
+        }
+        server.resume(c);
+        return true;
+    }
+
+    private void remove(Wait w) {
+        if (w.timer != null) {
+            w.timer.cancel(false);
+        }
+        for (Key k : w.keys) {
+            ArrayDeque<Wait> q = waitersByKey.get(k);
+            if (q != null) {
+                q.remove(w);
+                if (q.isEmpty()) {
+                    waitersByKey.remove(k);
+                }
+            }
+        }
+        blockedCount--;
+        w.client.blockedOn = null;
+    }
+
+    // ---------------------------------------------------------------- readiness
+
+    @Override
+    public void afterWrite(Database db, byte[] key, Object value) {
+        if (blockedCount == 0 || value == null) {
+            return;
+        }
+        Key k = new Key(db.id(), key);
+        if (waitersByKey.containsKey(k)) {
+            readyKeys.add(k);
+        }
+    }
+
+    public boolean hasReadyKeys() {
+        return !readyKeys.isEmpty();
+    }
+
+    /**
+     * Serves clients waiting on keys that became ready, first-blocked first. Serving one may
+     * make other keys ready (BLMOVE pushes), which are served in the same call.
+     */
+    public void serveReadyKeys() {
+        while (!readyKeys.isEmpty()) {
+            Iterator<Key> it = readyKeys.iterator();
+            Key key = it.next();
+            it.remove();
+            ArrayDeque<Wait> queue = waitersByKey.get(key);
+            if (queue == null) {
+                continue;
+            }
+            for (Wait w : new ArrayList<>(queue)) {
+                if (w.client.blockedOn != w) {
+                    continue;
+                }
+                rerun(w);
+            }
+        }
+    }
+
+    /** Re-runs a waiting client's command; true if it was served (and is now unblocked). */
+    private boolean rerun(Wait w) {
+        Client c = w.client;
+        rerunning = w;
+        rerunBlockedAgain = false;
+        int mark = c.reply().mark();
+        try {
+            server.dispatcher().rerun(c, w.spec, w.argv);
+        } finally {
+            rerunning = null;
+        }
+        if (rerunBlockedAgain) {
+            c.reply().truncate(mark);
+            return false;
+        }
+        remove(w);
+        server.resume(c);
+        return true;
+    }
+}
