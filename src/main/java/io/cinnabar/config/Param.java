@@ -141,6 +141,38 @@ public abstract class Param {
         }
     }
 
+    /** File permission bits written in octal, like unixsocketperm 700. */
+    public static final class Octal extends Param {
+        private int value;
+
+        public Octal(String name, int def, boolean mutable) {
+            super(name, mutable);
+            value = def;
+        }
+
+        public int value() {
+            return value;
+        }
+
+        @Override
+        public String get() {
+            return Integer.toOctalString(value);
+        }
+
+        @Override
+        protected void parseAndStore(String[] args) throws ConfigException {
+            try {
+                int v = Integer.parseInt(args[0], 8);
+                if (v < 0 || v > 0777) {
+                    throw new NumberFormatException();
+                }
+                value = v;
+            } catch (NumberFormatException e) {
+                throw new ConfigException("Invalid socket file permissions");
+            }
+        }
+    }
+
     public static final class Text extends Param {
         private String value;
 

@@ -25,7 +25,9 @@ public final class KeyTable {
     /** One bucket array with its entry slots. */
     private static final class Table {
         final int mask;
-        final int[] buckets;     // entry index + 1 of the chain head, 0 = empty
+        // Chain head per bucket: (hash << 32) | (entry index + 1), 0 = empty. Keeping the head's
+        // hash beside its index lets most lookups touch one bucket word, then the key.
+        final long[] buckets;
         final byte[][] keys;     // null = free slot
         final Object[] values;
         final int[] next;        // entry index + 1 of the next in chain (or in the free list)
@@ -39,7 +41,7 @@ public final class KeyTable {
 
         Table(int size) {
             mask = size - 1;
-            buckets = new int[size];
+            buckets = new long[size];
             keys = new byte[size][];
             values = new Object[size];
             next = new int[size];
@@ -71,7 +73,15 @@ public final class KeyTable {
         }
 
         int find(byte[] key, int hash) {
-            int e = buckets[hash & mask];
+            long head = buckets[hash & mask];
+            int e = (int) head;
+            if (e == 0) {
+                return -1;
+            }
+            if ((int) (head >>> 32) == hash && Arrays.equals(keys[e - 1], key)) {
+                return e - 1;
+            }
+            e = next[e - 1];
             while (e != 0) {
                 int slot = e - 1;
                 if (hashes[slot] == hash && Arrays.equals(keys[slot], key)) {
@@ -85,13 +95,13 @@ public final class KeyTable {
         /** Unlinks the slot from its bucket chain (the slot itself is not released). */
         void unlink(int slot) {
             int b = hashes[slot] & mask;
-            int e = buckets[b];
+            int e = (int) buckets[b];
             int prev = -1;
             while (e != 0) {
                 int s = e - 1;
                 if (s == slot) {
                     if (prev < 0) {
-                        buckets[b] = next[s];
+                        buckets[b] = head(next[s]);
                     } else {
                         next[prev] = next[s];
                     }
@@ -100,6 +110,11 @@ public final class KeyTable {
                 prev = s;
                 e = next[s];
             }
+        }
+
+        /** The bucket word for a chain starting at entry e (index + 1, 0 = empty chain). */
+        long head(int e) {
+            return e == 0 ? 0 : ((long) hashes[e - 1] << 32) | e;
         }
 
         int insert(byte[] key, int hash, Object value, long expire, int clock, int size) {
@@ -111,8 +126,8 @@ public final class KeyTable {
             expires[slot] = expire;
             clocks[slot] = clock;
             int b = hash & mask;
-            next[slot] = buckets[b];
-            buckets[b] = slot + 1;
+            next[slot] = (int) buckets[b];
+            buckets[b] = ((long) hash << 32) | (slot + 1);
             used++;
             return slot;
         }
@@ -362,7 +377,7 @@ public final class KeyTable {
     private void moveBucket(int b) {
         Table from = t0;
         Table to = t1;
-        int e = from.buckets[b];
+        int e = (int) from.buckets[b];
         from.buckets[b] = 0;
         while (e != 0) {
             int slot = e - 1;
@@ -437,7 +452,7 @@ public final class KeyTable {
     }
 
     private static void visitBucket(Table t, int b, EntryVisitor visitor) {
-        int e = t.buckets[b];
+        int e = (int) t.buckets[b];
         while (e != 0) {
             int slot = e - 1;
             visitor.visit(t.keys[slot], t.values[slot], t.expires[slot]);

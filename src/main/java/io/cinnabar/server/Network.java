@@ -158,7 +158,7 @@ public final class Network {
         new File(path).delete();
         Channel ch = bootstrap(EpollServerDomainSocketChannel.class).bind(new DomainSocketAddress(path)).sync().channel();
         listeners.add(ch);
-        long perm = config.unixsocketperm.value();
+        int perm = config.unixsocketperm.value();
         if (perm != 0) {
             Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
             PosixFilePermission[] order = {
@@ -167,7 +167,7 @@ public final class Network {
                 PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
             };
             for (int i = 0; i < order.length; i++) {
-                if ((perm & (1L << i)) != 0) {
+                if ((perm & (1 << i)) != 0) {
                     perms.add(order[i]);
                 }
             }
