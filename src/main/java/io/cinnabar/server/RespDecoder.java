@@ -55,6 +55,7 @@ final class RespDecoder extends ByteToMessageDecoder {
             return;
         }
         try {
+            parser.setMaxBulkLen(server.config().protoMaxBulkLen.value()); // CONFIG SET applies at once
             parser.parse(in, out);
         } catch (ProtocolException e) {
             failed = true;
