@@ -272,10 +272,14 @@ public final class Database {
         } while (budget > 0 && table.volatileCount() > 0 && System.nanoTime() < deadlineNanos);
     }
 
-    /** Incremental upkeep from the cron: moves some buckets of a pending resize, or starts a shrink. */
-    public void cron(int rehashBuckets) {
+    /**
+     * Incremental upkeep from the cron: moves up to {@code rehashBuckets} buckets of a pending
+     * resize, or starts a shrink when the table is mostly empty. True while a resize is pending.
+     */
+    public boolean cron(int rehashBuckets) {
         if (!table.rehash(rehashBuckets)) {
             table.maybeShrink();
         }
+        return table.isRehashing();
     }
 }

@@ -320,8 +320,13 @@ public final class Server {
             long hz = Math.max(1, config.hz.value());
             long tickNanos = 1_000_000_000L / hz;
             activeExpireCycle(System.nanoTime() + tickNanos / 4);
+            // Like Redis's incrementallyRehash: at most about 1 ms of bucket moves per tick.
+            long rehashDeadline = System.nanoTime() + 1_000_000;
             for (int i = 0; i < keyspace.count(); i++) {
-                keyspace.db(i).cron(100);
+                Database db = keyspace.db(i);
+                while (db.cron(100) && System.nanoTime() < rehashDeadline) {
+                    // keep moving buckets
+                }
             }
             if (cronLoops % hz == 0) {
                 closeIdleClients();
