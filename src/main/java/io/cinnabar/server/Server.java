@@ -51,6 +51,7 @@ public final class Server {
     private final List<CommandObserver> observers = new ArrayList<>();
     private final long startTimeMillis = System.currentTimeMillis();
     private final RunId runId = new RunId();
+    private final ClientPause pause;
     private EventExecutor dataThread;
     private ScheduledFuture<?> cronTask;
     private Runnable shutdownAction = () -> {};
@@ -62,6 +63,7 @@ public final class Server {
         this.keyspace = new Keyspace(config.databases.intValue());
         this.table = table;
         this.dispatcher = new Dispatcher(this, table);
+        this.pause = new ClientPause(this);
     }
 
     private static String versionFromManifest() {
@@ -95,6 +97,11 @@ public final class Server {
 
     public RunId runId() {
         return runId;
+    }
+
+    /** CLIENT PAUSE state; the dispatcher asks it before running a command. */
+    public ClientPause pause() {
+        return pause;
     }
 
     public EventExecutor dataThread() {
@@ -178,6 +185,16 @@ public final class Server {
     /** Told when a client goes away (to drop its subscriptions, blocked state, MONITOR, ...). */
     public interface ClientListener {
         void clientClosed(Client c);
+
+        /** RESET: drop the connection state this module keeps (MULTI, WATCH, subscriptions, tracking, MONITOR). */
+        default void clientReset(Client c) {}
+    }
+
+    /** Tells every module that a client ran RESET. */
+    public void notifyReset(Client c) {
+        for (ClientListener l : clientListeners) {
+            l.clientReset(c);
+        }
     }
 
     private final List<ClientListener> clientListeners = new ArrayList<>();
@@ -222,11 +239,11 @@ public final class Server {
         c.touch(keyspace.now());
         int mark = c.reply().mark();
         Client.ReplyMode before = c.replyMode();
-        boolean skip = c.consumeSkip();
+        c.consumeSkip();
         keyspace.setNoTouch(c.noTouch());
         dispatcher.dispatch(c, argv);
         stats.commandsProcessed++;
-        if (skip || (before == Client.ReplyMode.OFF && c.replyMode() == Client.ReplyMode.OFF)) {
+        if (c.skippingCurrent() || (before == Client.ReplyMode.OFF && c.replyMode() == Client.ReplyMode.OFF)) {
             c.reply().truncate(mark);
         }
         if (c.replyMode() == Client.ReplyMode.SKIP) {
