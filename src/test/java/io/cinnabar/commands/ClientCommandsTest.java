@@ -174,19 +174,23 @@ class ClientCommandsTest {
 
     @Test
     void pauseOnlyGrowsAndUnpauseFromAnotherClientIsItselfHeldInAllMode() {
-        try (RespClient admin = server.client(); RespClient other = server.client()) {
+        try (RespClient admin = server.client(); RespClient other = server.client(); RespClient third = server.client()) {
             assertEquals("+OK\r\n", admin.callText("CLIENT", "PAUSE", "100000", "WRITE"));
             // a shorter ALL pause upgrades the mode and keeps the later end
             assertEquals("+OK\r\n", admin.callText("CLIENT", "PAUSE", "10", "ALL"));
             assertEquals(ClientPause.Mode.ALL, server.onDataThread(() -> server.server().pause().mode()));
             other.send("PING");
             await(() -> postponed() == 1, "PING to be postponed");
-            // only a pause end or UNPAUSE can free it; the fixture ends it from the data thread
+            // as in Redis 7.0, ALL holds back CLIENT UNPAUSE too
+            third.send("CLIENT", "UNPAUSE");
+            await(() -> postponed() == 2, "UNPAUSE to be postponed");
+            // only the end of the pause frees them; end it from the data thread
             server.onDataThread(() -> {
                 server.server().pause().unpause();
                 return null;
             });
             assertEquals("+PONG\r\n", other.read().text());
+            assertEquals("+OK\r\n", third.read().text());
             assertEquals("+PONG\r\n", admin.callText("PING"));
         }
     }
