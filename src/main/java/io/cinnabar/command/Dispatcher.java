@@ -53,6 +53,10 @@ public final class Dispatcher {
             reject(ctx, spec, "NOAUTH Authentication required.");
             return;
         }
+        if (server.pause().shouldPostpone(client, spec)) {
+            server.pause().postpone(client, argv);
+            return;
+        }
         call(ctx, spec, argv);
     }
 

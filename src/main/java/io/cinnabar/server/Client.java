@@ -31,6 +31,8 @@ public final class Client {
     private CommandSpec lastCommand;
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean skipThisReply;
+    private boolean skipCurrent;
+    private java.util.function.Consumer<Boolean> authListener;
     private boolean noEvict;
     private boolean noTouch;
     private boolean monitor;
@@ -100,7 +102,16 @@ public final class Client {
     }
 
     public void setAuthenticated(boolean authenticated) {
+        boolean changed = this.authenticated != authenticated;
         this.authenticated = authenticated;
+        if (changed && authListener != null) {
+            authListener.accept(authenticated);
+        }
+    }
+
+    /** Told when the client authenticates or RESET drops it (the parser's unauthenticated limits). */
+    void setAuthListener(java.util.function.Consumer<Boolean> listener) {
+        this.authListener = listener;
     }
 
     public String user() {
@@ -169,10 +180,21 @@ public final class Client {
         this.replyMode = mode;
     }
 
+    /** At the start of a command: whether CLIENT REPLY SKIP drops this command's reply. */
     boolean consumeSkip() {
-        boolean s = skipThisReply;
+        skipCurrent = skipThisReply;
         skipThisReply = false;
-        return s;
+        return skipCurrent;
+    }
+
+    boolean skippingCurrent() {
+        return skipCurrent;
+    }
+
+    /** CLIENT REPLY ON: also cancels a pending SKIP, including for the running command. */
+    public void cancelSkip() {
+        skipCurrent = false;
+        skipThisReply = false;
     }
 
     void armSkip() {

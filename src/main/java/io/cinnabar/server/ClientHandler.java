@@ -28,6 +28,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = server.newClient(ctx.channel());
+        RespDecoder decoder = ctx.pipeline().get(RespDecoder.class);
+        if (decoder != null) {
+            io.netty.channel.Channel ch = ctx.channel();
+            client.setAuthListener(authenticated -> ch.eventLoop().execute(() -> decoder.setAuthRequired(!authenticated)));
+        }
         EventExecutor data = server.dataThread();
         sameThread = data.inEventLoop();
         if (sameThread) {

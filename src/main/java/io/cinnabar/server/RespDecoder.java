@@ -40,6 +40,11 @@ final class RespDecoder extends ByteToMessageDecoder {
         parser.setAuthRequired(false);
     }
 
+    /** Applies the unauthenticated limits again (RESET with requirepass set) or lifts them. */
+    void setAuthRequired(boolean required) {
+        parser.setAuthRequired(required);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ByteBuf) {

@@ -52,6 +52,7 @@ public final class Server {
     private final long startTimeMillis = System.currentTimeMillis();
     private final RunId runId = new RunId();
     private final Blocking blocking;
+    private final ClientPause pause;
     private EventExecutor dataThread;
     private ScheduledFuture<?> cronTask;
     private Runnable shutdownAction = () -> {};
@@ -64,6 +65,7 @@ public final class Server {
         this.table = table;
         this.dispatcher = new Dispatcher(this, table);
         this.blocking = new Blocking(this);
+        this.pause = new ClientPause(this);
     }
 
     private static String versionFromManifest() {
@@ -102,6 +104,11 @@ public final class Server {
     /** Clients blocked on keys and timeouts. */
     public Blocking blocking() {
         return blocking;
+    }
+
+    /** CLIENT PAUSE state; the dispatcher asks it before running a command. */
+    public ClientPause pause() {
+        return pause;
     }
 
     public EventExecutor dataThread() {
@@ -185,6 +192,16 @@ public final class Server {
     /** Told when a client goes away (to drop its subscriptions, blocked state, MONITOR, ...). */
     public interface ClientListener {
         void clientClosed(Client c);
+
+        /** RESET: drop the connection state this module keeps (MULTI, WATCH, subscriptions, tracking, MONITOR). */
+        default void clientReset(Client c) {}
+    }
+
+    /** Tells every module that a client ran RESET. */
+    public void notifyReset(Client c) {
+        for (ClientListener l : clientListeners) {
+            l.clientReset(c);
+        }
     }
 
     private final List<ClientListener> clientListeners = new ArrayList<>();
@@ -229,14 +246,11 @@ public final class Server {
         c.touch(keyspace.now());
         int mark = c.reply().mark();
         Client.ReplyMode before = c.replyMode();
-        boolean skip = c.consumeSkip();
+        c.consumeSkip();
         keyspace.setNoTouch(c.noTouch());
         dispatcher.dispatch(c, argv);
         stats.commandsProcessed++;
-        if (blocking.hasReadyKeys()) {
-            blocking.serveReadyKeys();
-        }
-        if (skip || (before == Client.ReplyMode.OFF && c.replyMode() == Client.ReplyMode.OFF)) {
+        if (c.skippingCurrent() || (before == Client.ReplyMode.OFF && c.replyMode() == Client.ReplyMode.OFF)) {
             c.reply().truncate(mark);
         }
         if (c.replyMode() == Client.ReplyMode.SKIP) {
@@ -244,6 +258,9 @@ public final class Server {
             c.armSkip();
         }
         markForFlush(c);
+        if (blocking.hasReadyKeys()) {
+            blocking.serveReadyKeys();
+        }
     }
 
     /** Resumes a client whose block ended: runs the requests that queued behind it. */

@@ -125,20 +125,21 @@ class BlockingTest {
     }
 
     @Test
-    void unblockEndsTheWaitWithTimeoutReplyOrError() {
-        try (RespClient a = fixture.client(); RespClient b = fixture.client()) {
+    void clientUnblockEndsTheWaitWithTimeoutReplyOrError() {
+        try (RespClient a = fixture.client(); RespClient admin = fixture.client()) {
+            long id = (Long) a.callValue("CLIENT", "ID");
             a.send("BLPOP", "q", "0");
             await(() -> blocked() == 1);
-            fixture.onDataThread(() -> {
-                Server s = fixture.server();
-                Client waiting = s.clients().stream().filter(Client::isBlocked).findFirst().orElseThrow();
-                s.blocking().unblock(waiting, true);
-                s.flushPending();
-                return null;
-            });
+            assertEquals(":1\r\n", admin.callText("CLIENT", "UNBLOCK", Long.toString(id), "ERROR"));
             assertEquals("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", a.read().text());
-            b.send("BLPOP", "q", "0");
+            assertEquals(":0\r\n", admin.callText("CLIENT", "UNBLOCK", Long.toString(id)));
+            a.send("BLPOP", "q", "0");
             await(() -> blocked() == 1);
+            assertEquals(":1\r\n", admin.callText("CLIENT", "UNBLOCK", Long.toString(id), "TIMEOUT"));
+            assertEquals("*-1\r\n", a.read().text());
+            assertEquals(0, blocked());
+            assertEquals("-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n",
+                    admin.callText("CLIENT", "UNBLOCK", Long.toString(id), "foo"));
         }
     }
 
