@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cinnabar.command.CommandSpec;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.server.Client;
+import io.cinnabar.testing.AllCommandsBound;
 import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
@@ -43,21 +44,7 @@ class CommandCommandsTest {
         redis = RedisOracle.start();
         cinnabar = CinnabarFixture.start();
         full = CinnabarFixture.start();
-        full.onDataThread(() -> {
-            CommandTable t = full.server().commandTable();
-            for (CommandSpec s : t.all()) {
-                List<CommandSpec> specs = new ArrayList<>();
-                specs.add(s);
-                specs.addAll(List.of(s.subcommands()));
-                for (CommandSpec x : specs) {
-                    boolean container = x.hasSubcommands();
-                    if (!container && x.handler() == null) {
-                        t.bind(x.name, ctx -> ctx.reply.error("ERR dummy handler for tests"));
-                    }
-                }
-            }
-            return null;
-        });
+        AllCommandsBound.install(full);
     }
 
     @AfterAll
