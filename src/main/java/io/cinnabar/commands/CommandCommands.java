@@ -67,9 +67,6 @@ public final class CommandCommands {
         "    Prints this help.",
     };
 
-    /** Reused by GETKEYS on the data thread. */
-    private static final KeyExtractor.Keys KEYS = new KeyExtractor.Keys(16);
-
     static void install(Server server) {
         CommandTable t = server.commandTable();
         t.bind("command", CommandCommands::all);
@@ -205,7 +202,7 @@ public final class CommandCommands {
         if (!cmd.arityAccepts(argc)) {
             throw new CommandError("ERR Invalid number of arguments specified for command");
         }
-        KeyExtractor.Keys keys = KEYS;
+        KeyExtractor.Keys keys = new KeyExtractor.Keys(16); // rare admin call; hot callers keep their own
         int n = KeyExtractor.find(cmd, argv, 2, 0, keys);
         if (n == 0) {
             if (cmd.has(CommandFlag.NO_MANDATORY_KEYS)) {

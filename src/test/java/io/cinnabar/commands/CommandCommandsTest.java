@@ -390,6 +390,24 @@ class CommandCommandsTest {
     }
 
     @Test
+    void bareContainersAreArityErrorsButBareCommandListsEverything() {
+        try (RespClient ours = ourClient(full, 2); RespClient theirs = redisClient(2)) {
+            for (CommandSpec s : full.server().commandTable().all()) {
+                if (s.hasSubcommands() && !s.name.equals("command")) {
+                    assertEquals(theirs.callText(s.name), ours.callText(s.name), s.name);
+                    assertEquals(theirs.callText(s.name, "nosuch"), ours.callText(s.name, "nosuch"), s.name + " nosuch");
+                }
+            }
+            // with every command bound, COMMAND lists as many as Redis does (order aside)
+            List<?> all = (List<?>) ours.callValue("COMMAND");
+            assertEquals(theirs.callValue("COMMAND", "COUNT"), (long) all.size());
+            assertEquals(theirs.callValue("COMMAND", "COUNT"), ours.callValue("COMMAND", "COUNT"));
+            Set<Object> redisList = new HashSet<>((List<?>) theirs.callValue("COMMAND", "LIST"));
+            assertEquals(redisList, new HashSet<>((List<?>) ours.callValue("COMMAND", "LIST")));
+        }
+    }
+
+    @Test
     void commandDocsParsesLikeRedisForWholeTable() {
         // the shape a client library reads: name -> map with at least summary, since, group
         try (RespClient c = ourClient(cinnabar, 3)) {
