@@ -71,7 +71,7 @@ public final class CompatibilityDoc {
         sb.append("`COMMAND INFO` and `COMMAND DOCS`, so clients see it as a command this server does not have. ");
         sb.append("A container command (`CONFIG`, `CLIENT`, ...) exists once any of its subcommands does, ");
         sb.append("and counts as supported in the total above; its row says how many subcommands are done. ");
-        sb.append("Summaries are our own words; `COMMAND DOCS` gives them too, and carries no `history` ");
+        sb.append("Summaries and deprecation notes (`replaced_by`) are our own words; `COMMAND DOCS` gives them too, and carries no `history` ");
         sb.append("entries (Redis's per-version change notes), otherwise its replies match Redis 7.0.15.\n\n");
 
         sb.append("| Group | Commands | Subcommands |\n");
