@@ -36,6 +36,9 @@ public final class CommandSpec {
 
     CommandHandler handler;
 
+    /** Compiled key specs, built on first use by {@link KeyExtractor}. */
+    KeyExtractor.Plan keyPlan;
+
     // statistics for INFO commandstats
     public long calls;
     public long micros;

@@ -34,16 +34,21 @@ public final class Dispatcher {
         }
         if (spec.hasSubcommands()) {
             if (argv.length == 1) {
-                reject(ctx, spec, "ERR wrong number of arguments for '" + spec.name + "' command");
-                return;
+                // A container called bare runs its own handler if it has one and its arity allows
+                // it (COMMAND lists all commands); otherwise it is an arity error, as in Redis.
+                if (spec.handler == null || !spec.arityAccepts(1)) {
+                    reject(ctx, spec, "ERR wrong number of arguments for '" + spec.name + "' command");
+                    return;
+                }
+            } else {
+                CommandSpec sub = spec.subcommand(argv[1]);
+                if (sub == null || sub.handler == null) {
+                    reject(ctx, spec, "ERR unknown subcommand '" + truncate(argv[1]) + "'. Try "
+                            + new String(argv[0], StandardCharsets.UTF_8).toUpperCase(java.util.Locale.ROOT) + " HELP.");
+                    return;
+                }
+                spec = sub;
             }
-            CommandSpec sub = spec.subcommand(argv[1]);
-            if (sub == null || sub.handler == null) {
-                reject(ctx, spec, "ERR unknown subcommand '" + truncate(argv[1]) + "'. Try "
-                        + new String(argv[0], StandardCharsets.UTF_8).toUpperCase(java.util.Locale.ROOT) + " HELP.");
-                return;
-            }
-            spec = sub;
         }
         if (!spec.arityAccepts(argv.length)) {
             reject(ctx, spec, "ERR wrong number of arguments for '" + spec.name + "' command");
