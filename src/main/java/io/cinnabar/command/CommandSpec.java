@@ -91,6 +91,14 @@ public final class CommandSpec {
         return o == null ? Collections.emptyList() : Collections.unmodifiableList((List<Object>) o);
     }
 
+    /**
+     * True for a command Redis added after 7.0 that we support anyway (CLIENT SETINFO, CLIENT
+     * NO-TOUCH), because clients send it; its metadata comes from the release that added it.
+     */
+    public boolean isExtension() {
+        return since != null && !since.startsWith("1.") && !since.startsWith("2.") && since.compareTo("7.1") >= 0;
+    }
+
     public boolean has(CommandFlag flag) {
         return (flags & flag.bit) != 0;
     }

@@ -43,6 +43,7 @@ class CommandCommandsTest {
     static void start() {
         redis = RedisOracle.start();
         cinnabar = CinnabarFixture.start();
+        AllCommandsBound.hideExtensions(cinnabar);
         full = CinnabarFixture.start();
         AllCommandsBound.install(full);
     }
