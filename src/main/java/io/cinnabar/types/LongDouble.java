@@ -167,7 +167,7 @@ public final class LongDouble {
     /**
      * Parses as Redis's string2ld: the whole text must be one number for strtold (decimal, hex
      * "0x...p..", "inf"/"infinity"), without leading space; NaN, overflow and underflow to zero are
-     * rejected. Returns null when invalid. An embedded NUL ends the text, as it does for C.
+     * rejected. Returns null when invalid (also for an embedded NUL: Redis wants every byte used).
      */
     public static LongDouble parse(byte[] b, int from, int to) {
         int len = to - from;
@@ -176,15 +176,6 @@ public final class LongDouble {
         }
         if (isSpace(b[from])) {
             return null;
-        }
-        for (int i = from; i < to; i++) {
-            if (b[i] == 0) {
-                to = i;
-                break;
-            }
-        }
-        if (to == from) {
-            return ZERO; // strtold converted nothing, but stopped at the terminator
         }
         return new Parser(b, from, to).parse();
     }
@@ -282,9 +273,6 @@ public final class LongDouble {
                 return null;
             }
             long exp = exponent('e');
-            if (exp == Long.MIN_VALUE) {
-                return null;
-            }
             BigInteger mantissa = new BigInteger(digits.toString());
             if (mantissa.signum() == 0) {
                 return ZERO;
@@ -328,9 +316,6 @@ public final class LongDouble {
                 return null;
             }
             long exp = exponent('p');
-            if (exp == Long.MIN_VALUE) {
-                return null;
-            }
             if (mantissa.signum() == 0) {
                 return ZERO;
             }
@@ -351,7 +336,7 @@ public final class LongDouble {
         /**
          * An optional exponent part starting with the given letter. Without digits after it the
          * letter is not consumed (and the caller then sees trailing garbage). Huge exponents are
-         * clamped; Long.MIN_VALUE never results.
+         * clamped.
          */
         private long exponent(char letter) {
             if (peek() != letter) {
