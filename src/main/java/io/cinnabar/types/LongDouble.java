@@ -149,6 +149,9 @@ public final class LongDouble {
         if (kept.signum() == 0) {
             return ZERO;
         }
+        int zeros = kept.getLowestSetBit(); // keep the decimal form short: 10.5, not 10.5000...
+        kept = kept.shiftRight(zeros);
+        exponent += zeros;
         if (kept.bitLength() + exponent > MAX_EXPONENT) {
             return sign > 0 ? POSITIVE_INFINITY : NEGATIVE_INFINITY;
         }
