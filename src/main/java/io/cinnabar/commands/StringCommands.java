@@ -332,17 +332,43 @@ public final class StringCommands {
             return;
         }
         checkStringLength(ctx, (long) StringValue.length(v) + tail.length);
-        if (v instanceof MutableString) {
-            MutableString m = (MutableString) db.lookupWrite(key);
-            m.append(tail);
-            db.modified(key);
-            ctx.reply.integer(m.length());
+        ctx.reply.integer(writeString(db, key, v, -1, tail));
+    }
+
+    /**
+     * Appends (offset -1) or writes bytes at an offset of a string, growing it in place as sds
+     * does. An absent value starts empty; an int or fixed string first becomes a growable raw one
+     * (Redis's dbUnshareStringValue). The TTL is kept. Returns the new length.
+     */
+    private static int writeString(Database db, byte[] key, Object v, long offset, byte[] bytes) {
+        try {
+            if (v instanceof MutableString) {
+                MutableString m = (MutableString) db.lookupWrite(key);
+                try {
+                    put(m, offset, bytes);
+                } finally {
+                    db.modified(key);
+                }
+                return m.length();
+            }
+            byte[] old = v == null ? EMPTY : StringValue.bytes(v);
+            long end = offset < 0 ? (long) old.length + bytes.length : Math.max(old.length, offset + bytes.length);
+            MutableString m = new MutableString(old, (int) (end - old.length));
+            put(m, offset, bytes);
+            db.set(key, m, v == null ? KeyTable.NO_EXPIRE : Database.KEEP_TTL);
+            return m.length();
+        } catch (OutOfMemoryError e) {
+            // A string within proto-max-bulk-len that the heap cannot hold: refuse it, as Redis
+            // refuses writes beyond maxmemory, rather than lose the data thread.
+            throw new CommandError("OOM command not allowed when used memory > 'maxmemory'.");
+        }
+    }
+
+    private static void put(MutableString m, long offset, byte[] bytes) {
+        if (offset < 0) {
+            m.append(bytes);
         } else {
-            // Redis's dbUnshareStringValue: an int or fixed string becomes a growable raw one.
-            MutableString m = new MutableString(StringValue.bytes(v), tail.length);
-            m.append(tail);
-            db.set(key, m, Database.KEEP_TTL);
-            ctx.reply.integer(m.length());
+            m.write((int) offset, bytes);
         }
     }
 
@@ -403,26 +429,7 @@ public final class StringCommands {
             return;
         }
         checkStringLength(ctx, offset + value.length);
-        if (v == null) {
-            MutableString m = new MutableString(EMPTY, (int) offset + value.length);
-            m.write((int) offset, value);
-            db.set(key, m, KeyTable.NO_EXPIRE);
-            ctx.reply.integer(m.length());
-            return;
-        }
-        int end = (int) offset + value.length;
-        if (v instanceof MutableString) {
-            MutableString m = (MutableString) db.lookupWrite(key);
-            m.write((int) offset, value);
-            db.modified(key);
-            ctx.reply.integer(m.length());
-        } else {
-            byte[] old = StringValue.bytes(v);
-            MutableString m = new MutableString(old, Math.max(0, end - old.length));
-            m.write((int) offset, value);
-            db.set(key, m, Database.KEEP_TTL);
-            ctx.reply.integer(m.length());
-        }
+        ctx.reply.integer(writeString(db, key, v, offset, value));
     }
 
     // ---------------------------------------------------------------- counters

@@ -2,15 +2,13 @@ package io.cinnabar.types;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 
 /**
  * An exact emulation of the x87 80-bit {@code long double} that Redis uses for INCRBYFLOAT and
  * HINCRBYFLOAT: a 64-bit binary significand, exponents down to the subnormal 2^-16445 and up to
- * 2^16384 (exclusive). Values are held as exact {@link BigDecimal}s that are always representable
- * in that format; every operation rounds to the nearest representable value, ties to even, as the
- * FPU does. Parsing follows glibc's {@code strtold} as Redis's {@code string2ld} calls it, and
+ * 2^16384 (exclusive). A value is held exactly as sign, significand and binary exponent; every
+ * operation rounds to the nearest representable value, ties to even, as the FPU does. Parsing follows glibc's {@code strtold} as Redis's {@code string2ld} calls it, and
  * {@link #toHumanString()} matches Redis's "%.17Lf" with trailing zeros stripped.
  */
 public final class LongDouble {
@@ -22,23 +20,46 @@ public final class LongDouble {
     static final int MAX_EXPONENT = 16384;
     /** Redis's MAX_LONG_DOUBLE_CHARS: longer input is rejected. */
     static final int MAX_CHARS = 5 * 1024;
+    private static final BigInteger[] TEN_POWERS = new BigInteger[64];
 
-    public static final LongDouble ZERO = new LongDouble(BigDecimal.ZERO, 0);
-    public static final LongDouble POSITIVE_INFINITY = new LongDouble(null, 1);
-    public static final LongDouble NEGATIVE_INFINITY = new LongDouble(null, -1);
-    public static final LongDouble NAN = new LongDouble(null, 0);
+    static {
+        TEN_POWERS[0] = BigInteger.ONE;
+        for (int i = 1; i < TEN_POWERS.length; i++) {
+            TEN_POWERS[i] = TEN_POWERS[i - 1].multiply(BigInteger.TEN);
+        }
+    }
 
-    private final BigDecimal value; // exact; null for infinities and NaN
-    private final int infinity;     // +1 / -1 for infinities, 0 otherwise
+    private static final BigInteger TEN_POW_17 = TEN_POWERS[17];
 
-    private LongDouble(BigDecimal value, int infinity) {
-        this.value = value;
+    static BigInteger tenPow(int n) {
+        return n < TEN_POWERS.length ? TEN_POWERS[n] : BigInteger.TEN.pow(n);
+    }
+
+    public static final LongDouble ZERO = new LongDouble(false, BigInteger.ZERO, 0, 0);
+    public static final LongDouble POSITIVE_INFINITY = new LongDouble(false, null, 0, 1);
+    public static final LongDouble NEGATIVE_INFINITY = new LongDouble(true, null, 0, -1);
+    public static final LongDouble NAN = new LongDouble(false, null, 0, 0);
+
+    // A finite value is (negative ? -1 : 1) * significand * 2^exponent, the significand at most
+    // 64 bits and odd (or zero), so each value has one form. Null significand: infinity or NaN.
+    private final boolean negative;
+    private final BigInteger significand;
+    private final int exponent;
+    private final int infinity; // +1 / -1 for infinities, 0 otherwise
+
+    private LongDouble(boolean negative, BigInteger significand, int exponent, int infinity) {
+        this.negative = negative;
+        this.significand = significand;
+        this.exponent = exponent;
         this.infinity = infinity;
     }
 
     /** Any long converts exactly (it has at most 64 significant bits). */
     public static LongDouble of(long v) {
-        return v == 0 ? ZERO : new LongDouble(BigDecimal.valueOf(v), 0);
+        if (v == 0) {
+            return ZERO;
+        }
+        return round(v < 0, BigInteger.valueOf(v).abs(), 0, false);
     }
 
     /** The nearest long double to an exact decimal. */
@@ -49,26 +70,29 @@ public final class LongDouble {
         BigInteger unscaled = exact.unscaledValue();
         int scale = exact.scale();
         if (scale <= 0) {
-            return nearest(unscaled.multiply(BigInteger.TEN.pow(-scale)), BigInteger.ONE);
+            return round(unscaled.signum() < 0, unscaled.abs().multiply(BigInteger.TEN.pow(-scale)), 0, false);
         }
-        return nearest(unscaled, BigInteger.TEN.pow(scale));
+        return nearest(unscaled.signum() < 0, unscaled.abs(), BigInteger.TEN.pow(scale));
     }
 
     public boolean isFinite() {
-        return value != null;
+        return significand != null;
     }
 
     public boolean isNaN() {
-        return value == null && infinity == 0;
+        return significand == null && infinity == 0;
     }
 
     public boolean isInfinite() {
         return infinity != 0;
     }
 
-    /** The exact value (finite values only). */
+    /** The exact value as a decimal (finite values only). */
     public BigDecimal exact() {
-        return value;
+        BigDecimal v = exponent >= 0
+                ? new BigDecimal(significand.shiftLeft(exponent))
+                : new BigDecimal(significand.multiply(BigInteger.valueOf(5).pow(-exponent)), -exponent); // m/2^n = m*5^n/10^n
+        return negative ? v.negate() : v;
     }
 
     /** IEEE addition in extended precision, rounded to nearest-even. */
@@ -82,7 +106,33 @@ public final class LongDouble {
             }
             return infinity != 0 ? this : o;
         }
-        return nearest(value.add(o.value));
+        if (significand.signum() == 0) {
+            return o;
+        }
+        if (o.significand.signum() == 0) {
+            return this;
+        }
+        // An operand wholly below a quarter of the other's last significant bit cannot change
+        // the rounded sum (the other is representable), so skip the long shift.
+        long top = (long) exponent + significand.bitLength();
+        long otherTop = (long) o.exponent + o.significand.bitLength();
+        if (otherTop < top - SIGNIFICAND_BITS - 2) {
+            return this;
+        }
+        if (top < otherTop - SIGNIFICAND_BITS - 2) {
+            return o;
+        }
+        LongDouble hi = exponent >= o.exponent ? this : o;
+        LongDouble lo = hi == this ? o : this;
+        BigInteger a = hi.significand.shiftLeft(hi.exponent - lo.exponent);
+        if (hi.negative) {
+            a = a.negate();
+        }
+        BigInteger sum = lo.negative ? a.subtract(lo.significand) : a.add(lo.significand);
+        if (sum.signum() == 0) {
+            return ZERO;
+        }
+        return round(sum.signum() < 0, sum.abs(), lo.exponent, false);
     }
 
     /**
@@ -90,20 +140,48 @@ public final class LongDouble {
      * removed, "-0" written as "0", infinities as "inf" and "-inf".
      */
     public String toHumanString() {
-        if (value == null) {
+        if (significand == null) {
             return infinity > 0 ? "inf" : infinity < 0 ? "-inf" : "nan";
         }
-        // glibc prints the exact binary value rounded to 17 decimals, ties to even.
-        String s = value.setScale(17, RoundingMode.HALF_EVEN).toPlainString();
-        int end = s.length();
-        while (s.charAt(end - 1) == '0') {
-            end--;
+        BigInteger whole;
+        long decimals = 0;
+        if (exponent >= 0) {
+            whole = significand.shiftLeft(exponent);
+        } else {
+            // glibc prints the exact binary value rounded to 17 decimals, ties to even.
+            int n = -exponent;
+            whole = significand.shiftRight(n);
+            BigInteger scaled = significand.subtract(whole.shiftLeft(n)).multiply(TEN_POW_17);
+            BigInteger d = scaled.shiftRight(n);
+            BigInteger rest = scaled.subtract(d.shiftLeft(n));
+            int cmp = rest.compareTo(BigInteger.ONE.shiftLeft(n - 1));
+            decimals = d.longValue();
+            if (cmp > 0 || (cmp == 0 && (decimals & 1) != 0)) {
+                decimals++;
+                if (decimals == 100_000_000_000_000_000L) {
+                    decimals = 0;
+                    whole = whole.add(BigInteger.ONE);
+                }
+            }
         }
-        if (s.charAt(end - 1) == '.') {
-            end--;
+        StringBuilder out = new StringBuilder(24);
+        if (negative && (decimals != 0 || whole.signum() != 0)) {
+            out.append('-');
         }
-        s = s.substring(0, end);
-        return s.equals("-0") ? "0" : s;
+        out.append(whole);
+        if (decimals != 0) {
+            String frac = Long.toString(decimals);
+            out.append('.');
+            for (int i = frac.length(); i < 17; i++) {
+                out.append('0');
+            }
+            int end = frac.length();
+            while (frac.charAt(end - 1) == '0') {
+                end--;
+            }
+            out.append(frac, 0, end);
+        }
+        return out.toString();
     }
 
     public byte[] toHumanBytes() {
@@ -112,57 +190,53 @@ public final class LongDouble {
 
     @Override
     public String toString() {
-        return value == null ? toHumanString() : value.toString();
+        return significand == null ? toHumanString() : exact().toString();
     }
 
     // ---------------------------------------------------------------- rounding
 
-    /** The nearest long double to num/den (both positive or num zero), with the given sign. */
-    static LongDouble nearest(BigInteger num, BigInteger den) {
-        int sign = num.signum();
-        if (sign == 0) {
-            return ZERO;
-        }
-        num = num.abs();
-        // Choose a shift so that q = floor(num * 2^shift / den) has at least 66 bits.
+    /** The nearest long double to num/den (num, den positive). */
+    static LongDouble nearest(boolean negative, BigInteger num, BigInteger den) {
+        // Choose a shift so that q = floor(num * 2^shift / den) has at least 66 bits; the
+        // remainder then only matters as a sticky bit.
         int shift = SIGNIFICAND_BITS + 2 - (num.bitLength() - den.bitLength());
         BigInteger[] qr = shift >= 0
                 ? num.shiftLeft(shift).divideAndRemainder(den)
                 : num.divideAndRemainder(den.shiftLeft(-shift));
-        BigInteger q = qr[0];
-        boolean sticky = qr[1].signum() != 0;
-        // q * 2^-shift approximates the value; drop bits beyond 64 significant ones, and more
-        // if the result is subnormal (its last bit may not weigh less than 2^MIN_EXPONENT).
-        int drop = Math.max(q.bitLength() - SIGNIFICAND_BITS, MIN_EXPONENT + shift);
-        BigInteger kept;
-        if (drop <= 0) {
-            kept = q.shiftLeft(-drop);
-        } else {
-            kept = q.shiftRight(drop);
-            boolean half = q.testBit(drop - 1);
-            boolean belowHalfNonZero = sticky || q.getLowestSetBit() < drop - 1;
-            if (half && (belowHalfNonZero || kept.testBit(0))) {
+        return round(negative, qr[0], -(long) shift, qr[1].signum() != 0);
+    }
+
+    /**
+     * Rounds q * 2^exp (q positive), plus a nonzero amount below q's last bit when
+     * {@code sticky}, to the nearest long double, ties to even: 64 significant bits, fewer for
+     * subnormals (no bit may weigh less than 2^MIN_EXPONENT), infinity past the largest value.
+     */
+    static LongDouble round(boolean negative, BigInteger q, long exp, boolean sticky) {
+        long drop = Math.max(q.bitLength() - SIGNIFICAND_BITS, MIN_EXPONENT - exp);
+        BigInteger kept = q;
+        if (drop > 0) {
+            if (drop > q.bitLength() + 1) {
+                return ZERO; // below half the smallest subnormal
+            }
+            int d = (int) drop;
+            kept = q.shiftRight(d);
+            boolean half = q.testBit(d - 1);
+            boolean belowHalf = sticky || q.getLowestSetBit() < d - 1;
+            if (half && (belowHalf || kept.testBit(0))) {
                 kept = kept.add(BigInteger.ONE);
             }
+            exp += d;
         }
-        int exponent = drop - shift; // value = kept * 2^exponent
         if (kept.signum() == 0) {
             return ZERO;
         }
-        int zeros = kept.getLowestSetBit(); // keep the decimal form short: 10.5, not 10.5000...
+        int zeros = kept.getLowestSetBit();
         kept = kept.shiftRight(zeros);
-        exponent += zeros;
-        if (kept.bitLength() + exponent > MAX_EXPONENT) {
-            return sign > 0 ? POSITIVE_INFINITY : NEGATIVE_INFINITY;
+        exp += zeros;
+        if (kept.bitLength() + exp > MAX_EXPONENT) {
+            return negative ? NEGATIVE_INFINITY : POSITIVE_INFINITY;
         }
-        BigDecimal exact;
-        if (exponent >= 0) {
-            exact = new BigDecimal(kept.shiftLeft(exponent));
-        } else {
-            // kept / 2^n == kept * 5^n / 10^n
-            exact = new BigDecimal(kept.multiply(BigInteger.valueOf(5).pow(-exponent)), -exponent);
-        }
-        return new LongDouble(sign < 0 ? exact.negate() : exact, 0);
+        return new LongDouble(negative, kept, (int) exp, 0);
     }
 
     // ---------------------------------------------------------------- parsing
@@ -245,7 +319,7 @@ public final class LongDouble {
             if (v.isInfinite()) {
                 return null; // overflow: strtold returns HUGE_VALL with ERANGE
             }
-            return negative && v.value.signum() != 0 ? new LongDouble(v.value.negate(), 0) : v;
+            return negative && v.significand.signum() != 0 ? new LongDouble(true, v.significand, v.exponent, 0) : v;
         }
 
         private boolean isHexDigitOrDot(int i) {
@@ -257,31 +331,44 @@ public final class LongDouble {
         }
 
         private LongDouble decimal() {
-            StringBuilder digits = new StringBuilder();
+            // Significant digits (leading zeros skipped) go into a long while they fit, and are
+            // re-read as a BigInteger only for long inputs.
+            int start = pos;
+            long small = 0;
+            int sig = 0;
             int fraction = 0;
             boolean any = false;
-            while (pos < to && b[pos] >= '0' && b[pos] <= '9') {
-                digits.append((char) b[pos++]);
+            boolean point = false;
+            for (; pos < to; pos++) {
+                byte c = b[pos];
+                if (c == '.' && !point) {
+                    point = true;
+                    continue;
+                }
+                if (c < '0' || c > '9') {
+                    break;
+                }
                 any = true;
-            }
-            if (pos < to && b[pos] == '.') {
-                pos++;
-                while (pos < to && b[pos] >= '0' && b[pos] <= '9') {
-                    digits.append((char) b[pos++]);
+                if (point) {
                     fraction++;
-                    any = true;
+                }
+                if (sig > 0 || c != '0') {
+                    sig++;
+                    if (sig <= 18) {
+                        small = small * 10 + (c - '0');
+                    }
                 }
             }
+            int end = pos;
             if (!any) {
                 return null;
             }
             long exp = exponent('e');
-            BigInteger mantissa = new BigInteger(digits.toString());
-            if (mantissa.signum() == 0) {
+            if (sig == 0) {
                 return ZERO;
             }
+            BigInteger mantissa = sig <= 18 ? BigInteger.valueOf(small) : digitsOf(start, end);
             // Decimal exponent of the leading digit, to reject absurd magnitudes cheaply.
-            int sig = mantissa.toString().length();
             long lead = exp - fraction + sig - 1;
             if (lead > 4940) {
                 return POSITIVE_INFINITY;
@@ -291,9 +378,19 @@ public final class LongDouble {
             }
             long scale = fraction - exp;
             LongDouble v = scale <= 0
-                    ? nearest(mantissa.multiply(BigInteger.TEN.pow((int) -scale)), BigInteger.ONE)
-                    : nearest(mantissa, BigInteger.TEN.pow((int) scale));
+                    ? round(false, mantissa.multiply(tenPow((int) -scale)), 0, false)
+                    : nearest(false, mantissa, tenPow((int) scale));
             return v == ZERO ? null : v;
+        }
+
+        private BigInteger digitsOf(int start, int end) {
+            StringBuilder digits = new StringBuilder(end - start);
+            for (int i = start; i < end; i++) {
+                if (b[i] != '.') {
+                    digits.append((char) b[i]);
+                }
+            }
+            return new BigInteger(digits.toString());
         }
 
         private LongDouble hex() {
@@ -330,9 +427,7 @@ public final class LongDouble {
             if (top < MIN_EXPONENT - 1) {
                 return null;
             }
-            LongDouble v = e >= 0
-                    ? nearest(mantissa.shiftLeft((int) e), BigInteger.ONE)
-                    : nearest(mantissa, BigInteger.ONE.shiftLeft((int) -e));
+            LongDouble v = round(false, mantissa, e, false);
             return v == ZERO ? null : v;
         }
 
