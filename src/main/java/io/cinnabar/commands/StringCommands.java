@@ -554,7 +554,15 @@ public final class StringCommands {
         if (cells * 4 > ctx.server.config().protoMaxBulkLen.value()) {
             throw new CommandError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
         }
-        Lcs lcs = new Lcs(a, b);
+        Lcs lcs;
+        try {
+            if (cells / 64 >= Integer.MAX_VALUE - 8) {
+                throw new OutOfMemoryError();
+            }
+            lcs = new Lcs(a, b);
+        } catch (OutOfMemoryError e) {
+            throw new CommandError("ERR Insufficient memory, failed allocating transient memory for LCS");
+        }
         if (wantLen) {
             ctx.reply.integer(lcs.length);
             return;
