@@ -213,6 +213,56 @@ class KeyCommandsIntegrationTest {
         }
     }
 
+    /**
+     * With the active cycle off, expired keys stay stored until looked at: KEYS skips them
+     * without deleting (it must not change the table it walks), SCAN skips and deletes them.
+     */
+    @Test
+    void keysAndScanSkipExpiredKeys() {
+        server.onDataThread(() -> {
+            server.server().setActiveExpire(false);
+            return null;
+        });
+        try (Jedis j = connect()) {
+            Pipeline p = j.pipelined();
+            for (int i = 0; i < 300; i++) {
+                p.set("exp:" + i, "v");
+                p.set("live:" + i, "v");
+            }
+            p.sync();
+            // move the expiry into the past directly, without the command's delete-if-past
+            server.onDataThread(() -> {
+                for (int i = 0; i < 300; i++) {
+                    server.server().keyspace().db(0).setExpire(("exp:" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), 1);
+                }
+                return null;
+            });
+            assertEquals(600, j.dbSize(), "nothing has deleted the expired keys yet");
+            Set<String> keys = j.keys("*");
+            assertEquals(300, keys.size());
+            assertTrue(keys.stream().allMatch(k -> k.startsWith("live:")));
+            assertTrue(j.keys("exp:*").isEmpty());
+            assertEquals(600, j.dbSize(), "KEYS does not delete");
+            Set<String> scanned = new HashSet<>();
+            String cursor = "0";
+            do {
+                ScanResult<String> r = j.scan(cursor, new ScanParams().count(37));
+                scanned.addAll(r.getResult());
+                cursor = r.getCursor();
+            } while (!cursor.equals("0"));
+            assertEquals(keys, scanned);
+            assertEquals(300, j.dbSize(), "SCAN deleted the expired keys it met");
+            for (int i = 0; i < 50; i++) {
+                assertTrue(j.randomKey().startsWith("live:"));
+            }
+        } finally {
+            server.onDataThread(() -> {
+                server.server().setActiveExpire(true);
+                return null;
+            });
+        }
+    }
+
     @Test
     void basicsThroughAClientLibrary() {
         try (Jedis j = connect()) {
