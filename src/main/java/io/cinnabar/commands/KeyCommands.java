@@ -8,10 +8,8 @@ import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.keyspace.Keyspace;
 import io.cinnabar.server.Server;
-import io.cinnabar.types.StringValue;
 import io.cinnabar.types.Values;
 import io.cinnabar.util.Glob;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,14 +88,6 @@ public final class KeyCommands {
             throw new CommandError(CommandError.DB_INDEX_OUT_OF_RANGE);
         }
         return (int) id;
-    }
-
-    /**
-     * Stores {@code value} with {@code expire} (absolute ms, or NO_EXPIRE) under {@code key} of
-     * {@code dst}, replacing what was there: the common tail of RENAME, MOVE and COPY.
-     */
-    private static void store(Database dst, byte[] key, Object value, long expire) {
-        dst.set(key, value, expire);
     }
 
     // ---------------------------------------------------------------- existence and type
@@ -303,7 +293,7 @@ public final class KeyCommands {
             replyRenamed(ctx, true, false);
             return;
         }
-        store(db, dst, value, expire);
+        db.set(dst, value, expire); // replaces dst, and its TTL, if any
         db.delete(src);
         replyRenamed(ctx, nx, true);
     }
@@ -329,7 +319,7 @@ public final class KeyCommands {
             return;
         }
         long expire = src.getExpire(key);
-        store(dst, key, value, expire);
+        dst.set(key, value, expire);
         src.delete(key);
         ctx.reply.integer(1);
     }
@@ -358,7 +348,7 @@ public final class KeyCommands {
             return;
         }
         long expire = src.getExpire(key);
-        store(dst, newKey, Values.copy(value), expire);
+        dst.set(newKey, Values.copy(value), expire);
         ctx.reply.integer(1);
     }
 
@@ -623,9 +613,5 @@ public final class KeyCommands {
             ctx.db().clear();
         }
         ctx.reply.ok();
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
