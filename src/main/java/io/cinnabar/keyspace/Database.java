@@ -225,18 +225,28 @@ public final class Database {
         return table.scan(cursor, visitor);
     }
 
-    /** A random live key, or null when empty (expired keys found on the way are removed). */
+    /**
+     * A random live key, or null when empty. Expired keys drawn on the way are deleted, so on a
+     * master this ends with a live key or an empty table. A replica keeps expired keys; when every
+     * key is volatile it gives up after 100 draws and returns an expired one, as Redis does.
+     */
     public byte[] randomKey() {
-        for (int tries = 0; tries < 100; tries++) {
+        int tries = 100;
+        while (true) {
             byte[] key = table.randomKey();
             if (key == null) {
                 return null;
             }
-            if (findLive(key)) {
+            table.find(key);
+            if (!isExpired(table.expire())) {
+                return key;
+            }
+            if (keyspace.expiresOnAccess()) {
+                expireFound(key);
+            } else if (table.volatileCount() == table.size() && --tries == 0) {
                 return key;
             }
         }
-        return table.randomKey();
     }
 
     /** True if the key's expiry has passed (it is still stored until expiry runs). */

@@ -28,13 +28,15 @@ public final class KeyTable {
         // Chain head per bucket: (hash << 32) | (entry index + 1), 0 = empty. Keeping the head's
         // hash beside its index lets most lookups touch one bucket word, then the key.
         final long[] buckets;
-        final byte[][] keys;     // null = free slot
-        final Object[] values;
-        final int[] next;        // entry index + 1 of the next in chain (or in the free list)
-        final int[] hashes;
-        final long[] expires;    // absolute unix ms, NO_EXPIRE = persistent
-        final int[] clocks;      // LRU/LFU access clock
-        final int[] sizes;       // memory the entry was last charged for
+        // Entry slots: as many as buckets to start with, grown if a table must hold more entries
+        // than buckets (a rehash target that fills up before the old table has drained).
+        byte[][] keys;           // null = free slot
+        Object[] values;
+        int[] next;              // entry index + 1 of the next in chain (or in the free list)
+        int[] hashes;
+        long[] expires;          // absolute unix ms, NO_EXPIRE = persistent
+        int[] clocks;            // LRU/LFU access clock
+        int[] sizes;             // memory the entry was last charged for
         int used;
         int top;                 // slots [0, top) have been handed out at least once
         int free;                // head of the free list, index + 1, 0 = empty
@@ -51,8 +53,9 @@ public final class KeyTable {
             sizes = new int[size];
         }
 
-        int capacity() {
-            return keys.length;
+        /** Number of buckets: the load factor is used / buckets. */
+        int buckets() {
+            return buckets.length;
         }
 
         int allocate() {
@@ -61,7 +64,21 @@ public final class KeyTable {
                 free = next[slot];
                 return slot;
             }
+            if (top == keys.length) {
+                growSlots();
+            }
             return top++;
+        }
+
+        private void growSlots() {
+            int n = keys.length * 2;
+            keys = Arrays.copyOf(keys, n);
+            values = Arrays.copyOf(values, n);
+            next = Arrays.copyOf(next, n);
+            hashes = Arrays.copyOf(hashes, n);
+            expires = Arrays.copyOf(expires, n);
+            clocks = Arrays.copyOf(clocks, n);
+            sizes = Arrays.copyOf(sizes, n);
         }
 
         void release(int slot) {
@@ -288,15 +305,17 @@ public final class KeyTable {
      */
     public void insert(byte[] key, Object value, long expire, int clock, int size) {
         int hash = hash(key);
-        if (t1 == null && t0.used >= t0.capacity()) {
-            startRehash(t0.capacity() * 2);
+        if (t1 == null && t0.used >= t0.buckets()) {
+            startRehash(sizeFor(t0.used + 1));
         }
         Table target = t0;
         if (t1 != null) {
-            if (t1.used >= t1.capacity()) {
+            if (t1.used >= t1.buckets()) {
+                // The target filled up before the old table drained (many inserts during a
+                // shrink or a slow grow): finish now, then grow to fit everything.
                 finishRehash();
-                if (t0.used >= t0.capacity()) {
-                    startRehash(t0.capacity() * 2);
+                if (t0.used >= t0.buckets()) {
+                    startRehash(sizeFor(t0.used + 1));
                 }
             }
             target = t1 != null ? t1 : t0;
@@ -319,6 +338,15 @@ public final class KeyTable {
 
     // ---------------------------------------------------------------- resizing
 
+    /** The smallest power of two, at least MIN_SIZE, that holds {@code n} entries at load 1. */
+    private static int sizeFor(int n) {
+        int size = MIN_SIZE;
+        while (size < n && size < (1 << 30)) {
+            size <<= 1;
+        }
+        return size;
+    }
+
     private void startRehash(int size) {
         t1 = new Table(size);
         rehashIndex = 0;
@@ -329,13 +357,9 @@ public final class KeyTable {
         if (t1 != null) {
             return;
         }
-        int size = t0.capacity();
+        int size = t0.buckets();
         if (size > MIN_SIZE && (long) t0.used * 10 < size) {
-            int target = MIN_SIZE;
-            while (target < t0.used) {
-                target <<= 1;
-            }
-            startRehash(target);
+            startRehash(sizeFor(t0.used));
         }
     }
 

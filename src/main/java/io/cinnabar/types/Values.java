@@ -34,4 +34,19 @@ public final class Values {
     public static boolean isString(Object value) {
         return value != null && !(value instanceof TypedValue);
     }
+
+    /** An independent copy of a stored value with the same encoding (what COPY stores). */
+    public static Object copy(Object value) {
+        if (value instanceof TypedValue) {
+            return ((TypedValue) value).copy();
+        }
+        if (value instanceof byte[]) {
+            return ((byte[]) value).clone();
+        }
+        if (value instanceof MutableString) {
+            MutableString m = (MutableString) value;
+            return new MutableString(m.toByteArray(), 0);
+        }
+        return value; // Long: immutable
+    }
 }

@@ -1,0 +1,107 @@
+package io.cinnabar.keyspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cinnabar.commands.KeyCommandsAccess;
+import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.RespClient;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * OBJECT IDLETIME reads the access clock kept per entry: reads and writes refresh it, while
+ * OBJECT, TYPE, EXISTS, TTL and SCAN (Redis's LOOKUP_NOTOUCH lookups) leave it alone.
+ */
+@Timeout(60)
+class KeyAccessClockTest {
+    private static CinnabarFixture server;
+
+    @BeforeAll
+    static void start() {
+        server = CinnabarFixture.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Makes the key look idle for {@code seconds} by moving its access clock back. */
+    private static void age(String key, int seconds) {
+        server.onDataThread(() -> {
+            Keyspace ks = server.server().keyspace();
+            KeyTable t = ks.db(0).table();
+            if (!t.find(key.getBytes(StandardCharsets.UTF_8))) {
+                throw new AssertionError("no key " + key);
+            }
+            t.setClock((ks.lruClock() - seconds) & 0xFFFFFF);
+            return null;
+        });
+    }
+
+    @Test
+    void idleTimeGrowsUntilTheKeyIsAccessed() {
+        try (RespClient c = server.client()) {
+            c.call("FLUSHALL");
+            c.call("SET", "k", "v");
+            assertEquals(":0\r\n", c.callText("OBJECT", "IDLETIME", "k"));
+            age("k", 100);
+            assertEquals(":100\r\n", c.callText("OBJECT", "IDLETIME", "k"));
+            // lookups without touch
+            c.call("TYPE", "k");
+            c.call("EXISTS", "k");
+            c.call("TTL", "k");
+            c.call("OBJECT", "ENCODING", "k");
+            c.call("SCAN", "0", "TYPE", "string");
+            c.call("KEYS", "*");
+            assertEquals(":100\r\n", c.callText("OBJECT", "IDLETIME", "k"));
+            // a read touches
+            c.call("GET", "k");
+            assertEquals(":0\r\n", c.callText("OBJECT", "IDLETIME", "k"));
+            // TOUCH touches, EXPIRE and PERSIST look the key up for writing and touch too
+            for (String[] cmd : new String[][] {{"TOUCH", "k"}, {"EXPIRE", "k", "1000"}, {"PERSIST", "k"}}) {
+                age("k", 50);
+                c.call(cmd);
+                assertEquals(":0\r\n", c.callText("OBJECT", "IDLETIME", "k"), String.join(" ", cmd));
+            }
+            // RENAME looks the source up for writing: the moved value is fresh
+            age("k", 70);
+            c.call("RENAME", "k", "k2");
+            assertEquals(":0\r\n", c.callText("OBJECT", "IDLETIME", "k2"));
+        }
+    }
+
+    @Test
+    void idleTimeAcrossTheClockWrap() {
+        try (RespClient c = server.client()) {
+            c.call("FLUSHALL");
+            c.call("SET", "w", "v");
+            server.onDataThread(() -> {
+                Keyspace ks = server.server().keyspace();
+                KeyTable t = ks.db(0).table();
+                t.find("w".getBytes(StandardCharsets.UTF_8));
+                // a clock "ahead" of now means the 24-bit clock wrapped since the last access
+                t.setClock((ks.lruClock() + 10) & 0xFFFFFF);
+                return null;
+            });
+            long idle = Long.parseLong(c.callText("OBJECT", "IDLETIME", "w").trim().substring(1));
+            assertEquals((1 << 24) - 1 - 10, idle, 1);
+        }
+    }
+
+    @Test
+    void lfuCounterDecaysOnePerPeriod() {
+        long now = 1_700_000_000_000L;
+        int minutes = (int) ((now / 60_000) & 0xFFFF);
+        assertEquals(5, KeyCommandsAccess.lfuDecayedCounter(minutes << 8 | 5, now, 1));
+        assertEquals(2, KeyCommandsAccess.lfuDecayedCounter(((minutes - 3) & 0xFFFF) << 8 | 5, now, 1));
+        assertEquals(0, KeyCommandsAccess.lfuDecayedCounter(((minutes - 30) & 0xFFFF) << 8 | 5, now, 1));
+        assertEquals(5, KeyCommandsAccess.lfuDecayedCounter(((minutes - 30) & 0xFFFF) << 8 | 5, now, 0));
+        assertEquals(4, KeyCommandsAccess.lfuDecayedCounter(((minutes - 30) & 0xFFFF) << 8 | 5, now, 30));
+    }
+}
