@@ -78,6 +78,15 @@ class RedisConfExampleTest {
         }
     }
 
+    /** The config the docker-compose example mounts must load too. */
+    @Test
+    void dockerExampleConfigLoads() throws Exception {
+        Config config = new Config();
+        ConfigFile.load(config, Files.readString(Path.of("docker/redis.conf"), StandardCharsets.UTF_8), Server.REDIS_VERSION);
+        assertEquals("/data", config.dir.value());
+        assertEquals("no", config.protectedMode.get());
+    }
+
     @Test
     void renderAppendsMissingParametersAndFixesValues() {
         Config config = new Config();
