@@ -73,6 +73,66 @@ class RespParserPropertyTest {
         assertSame(p.requests, decode(p.bytes, cuts));
     }
 
+    /**
+     * Arbitrary byte soup made of protocol tokens: the parser either waits, yields requests, or
+     * fails with one of Redis's protocol error texts (never any other exception), and the outcome
+     * (requests before the error, and the error) does not depend on how the bytes are split.
+     */
+    @Property(tries = 500)
+    void garbageFailsOnlyWithRedisErrorsWhateverTheSplit(@ForAll("garbage") byte[] bytes, @ForAll long seed) {
+        String whole = outcome(bytes, new int[0]);
+        Random r = new Random(seed);
+        int[] cuts = bytes.length <= 1 ? new int[0]
+                : r.ints(1 + r.nextInt(Math.min(10, bytes.length - 1)), 1, bytes.length).sorted().distinct().toArray();
+        assertEquals(whole, outcome(bytes, cuts));
+        int n = whole.indexOf("error: ");
+        if (n >= 0) {
+            String msg = whole.substring(n + "error: ".length());
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    msg.equals("Protocol error: invalid multibulk length")
+                    || msg.equals("Protocol error: invalid bulk length")
+                    || msg.equals("Protocol error: unbalanced quotes in request")
+                    || msg.matches("(?s)Protocol error: expected '\\$', got '.'"), msg);
+        }
+    }
+
+    private static String outcome(byte[] bytes, int[] cuts) {
+        RespParser parser = new RespParser();
+        ByteBuf buf = Unpooled.buffer();
+        List<Object> out = new ArrayList<>();
+        String error = "";
+        int from = 0;
+        try {
+            for (int i = 0; i <= cuts.length; i++) {
+                int to = i < cuts.length ? cuts[i] : bytes.length;
+                if (to <= from) {
+                    continue;
+                }
+                buf.writeBytes(bytes, from, to - from);
+                parser.parse(buf, out);
+                buf.discardReadBytes();
+                from = to;
+            }
+        } catch (ProtocolException e) {
+            error = " error: " + e.getMessage();
+        } finally {
+            buf.release();
+        }
+        List<byte[][]> requests = new ArrayList<>();
+        for (Object o : out) {
+            requests.add((byte[][]) o);
+        }
+        return render(requests) + error;
+    }
+
+    @Provide
+    Arbitrary<byte[]> garbage() {
+        Arbitrary<String> token = Arbitraries.of("*", "$", "*1\r\n", "*2\r\n", "$3\r\n", "$0\r\n", "$-1", "-",
+                "0", "1", "2", "3", "12", "\r\n", "\r", "\n", "abc", "PING", " ", "\"", "'", "\\", "x", ":", "+");
+        return token.list().ofMinSize(1).ofMaxSize(30)
+                .map(ts -> String.join("", ts).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     @Property(tries = 100)
     void inlineSplitterRoundTripsDoubleQuotedArguments(@ForAll("args") List<byte[]> args) {
         ByteArrayOutputStream line = new ByteArrayOutputStream();

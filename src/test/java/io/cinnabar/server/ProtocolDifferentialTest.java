@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class ProtocolDifferentialTest {
-    private static final int IDLE_MS = 300;
+    private static final int IDLE_MS = 500;
 
     /** Input that Redis answers and then either keeps the connection or closes it. */
     static final String[] CASES = {
@@ -40,6 +40,8 @@ class ProtocolDifferentialTest {
         "*2\r\n$4\r\nECHO\r\n$01\r\na\r\n",
         "*3\r\n$536870913\r\n",
         "*1\r\nx3\r\nfoo\r\n",
+        "*1\r\n\r\n",
+        "*1\r\n\u00ff\r\n",
         "SET a \"b\r\n",
         "SET a \"b\"c\r\n",
         "'a\r\n",
