@@ -179,9 +179,8 @@ class RedisCliTest {
         Path file = tmp.resolve("sets.resp");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             for (int i = 0; i < n; i++) {
-                String k = String.format("key:%07d", i);
-                String v = String.format("value:%07d", i);
-                out.write(("*3\r\n$3\r\nSET\r\n$" + k.length() + "\r\n" + k + "\r\n$" + v.length() + "\r\n" + v + "\r\n")
+                String digits = Integer.toString(i + 10_000_000).substring(1); // 7 digits, zero-padded
+                out.write(("*3\r\n$3\r\nSET\r\n$11\r\nkey:" + digits + "\r\n$13\r\nvalue:" + digits + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
             }
         }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Malformed input gets Redis's exact error text (each text below was checked by sending the
  * same bytes to redis-server 7.0.15), and a huge declared bulk does not allocate ahead.
  */
+@Timeout(60)
 class RespParserTest {
 
     private static List<String> parse(RespParser parser, String input) throws ProtocolException {
