@@ -124,10 +124,12 @@ public final class ReplyWriter {
     public void error(String message) {
         ByteBuf b = buf();
         b.writeByte('-');
-        // Newlines would break the protocol framing; Redis replaces them with spaces.
+        // Newlines would break the protocol framing; Redis replaces them with spaces. Other
+        // bytes go out as they are: chars up to 0xff are taken as bytes (ISO-8859-1, the way a
+        // client's byte[] is turned into error text), so "got '\xff'" matches Redis byte for byte.
         for (int i = 0; i < message.length(); i++) {
             char c = message.charAt(i);
-            b.writeByte(c == '\r' || c == '\n' ? ' ' : (c < 0x80 ? c : '?'));
+            b.writeByte(c == '\r' || c == '\n' ? ' ' : (c < 0x100 ? c : '?'));
         }
         b.writeBytes(CRLF);
         if (errorListener != null) {

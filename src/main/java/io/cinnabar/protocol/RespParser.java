@@ -165,10 +165,16 @@ public final class RespParser {
         return cr;
     }
 
-    /** Strict decimal parse of [from, to); Long.MIN_VALUE on anything malformed. */
+    /**
+     * Strict decimal parse of [from, to) with the rules of Redis's string2ll: no sign but '-',
+     * no leading zeros ("01", "-0" are malformed), no spaces. Long.MIN_VALUE on anything malformed.
+     */
     static long parseLong(ByteBuf in, int from, int to) {
         if (from >= to || to - from > 20) {
             return Long.MIN_VALUE;
+        }
+        if (to - from == 1 && in.getByte(from) == '0') {
+            return 0;
         }
         boolean negative = false;
         int i = from;
@@ -178,6 +184,9 @@ public final class RespParser {
             if (i == to) {
                 return Long.MIN_VALUE;
             }
+        }
+        if (in.getByte(i) == '0') {
+            return Long.MIN_VALUE;
         }
         long value = 0;
         for (; i < to; i++) {
