@@ -34,7 +34,9 @@ public final class KeyTable {
         Object[] values;
         int[] next;              // entry index + 1 of the next in chain (or in the free list)
         int[] hashes;
-        long[] expires;          // absolute unix ms, NO_EXPIRE = persistent
+        // absolute unix ms, NO_EXPIRE = persistent; null until the table holds a key with a TTL,
+        // so data sets without expiry pay nothing for it
+        long[] expires;
         int[] clocks;            // LRU/LFU access clock
         int[] sizes;             // memory the entry was last charged for
         int used;
@@ -48,7 +50,6 @@ public final class KeyTable {
             values = new Object[size];
             next = new int[size];
             hashes = new int[size];
-            expires = new long[size];
             clocks = new int[size];
             sizes = new int[size];
         }
@@ -76,7 +77,9 @@ public final class KeyTable {
             values = Arrays.copyOf(values, n);
             next = Arrays.copyOf(next, n);
             hashes = Arrays.copyOf(hashes, n);
-            expires = Arrays.copyOf(expires, n);
+            if (expires != null) {
+                expires = Arrays.copyOf(expires, n);
+            }
             clocks = Arrays.copyOf(clocks, n);
             sizes = Arrays.copyOf(sizes, n);
         }
@@ -84,7 +87,9 @@ public final class KeyTable {
         void release(int slot) {
             keys[slot] = null;
             values[slot] = null;
-            expires[slot] = NO_EXPIRE;
+            if (expires != null) {
+                expires[slot] = NO_EXPIRE;
+            }
             next[slot] = free;
             free = slot + 1;
         }
@@ -129,6 +134,20 @@ public final class KeyTable {
             }
         }
 
+        long expireAt(int slot) {
+            return expires == null ? NO_EXPIRE : expires[slot];
+        }
+
+        void setExpireAt(int slot, long when) {
+            if (expires == null) {
+                if (when == NO_EXPIRE) {
+                    return;
+                }
+                expires = new long[keys.length];
+            }
+            expires[slot] = when;
+        }
+
         /** The bucket word for a chain starting at entry e (index + 1, 0 = empty chain). */
         long head(int e) {
             return e == 0 ? 0 : ((long) hashes[e - 1] << 32) | e;
@@ -140,7 +159,7 @@ public final class KeyTable {
             keys[slot] = key;
             values[slot] = value;
             hashes[slot] = hash;
-            expires[slot] = expire;
+            setExpireAt(slot, expire);
             clocks[slot] = clock;
             int b = hash & mask;
             next[slot] = (int) buckets[b];
@@ -251,7 +270,7 @@ public final class KeyTable {
     }
 
     public long expire() {
-        return foundTable.expires[foundSlot];
+        return foundTable.expireAt(foundSlot);
     }
 
     public int clock() {
@@ -275,20 +294,20 @@ public final class KeyTable {
     }
 
     public void setExpire(long when) {
-        long old = foundTable.expires[foundSlot];
+        long old = foundTable.expireAt(foundSlot);
         if (old == NO_EXPIRE && when != NO_EXPIRE) {
             volatileCount++;
         } else if (old != NO_EXPIRE && when == NO_EXPIRE) {
             volatileCount--;
         }
-        foundTable.expires[foundSlot] = when;
+        foundTable.setExpireAt(foundSlot, when);
     }
 
     /** Removes the entry located by the last successful find. */
     public void removeFound() {
         Table t = foundTable;
         int slot = foundSlot;
-        if (t.expires[slot] != NO_EXPIRE) {
+        if (t.expireAt(slot) != NO_EXPIRE) {
             volatileCount--;
         }
         t.unlink(slot);
@@ -406,7 +425,7 @@ public final class KeyTable {
         while (e != 0) {
             int slot = e - 1;
             int nextEntry = from.next[slot];
-            to.insert(from.keys[slot], from.hashes[slot], from.values[slot], from.expires[slot], from.clocks[slot],
+            to.insert(from.keys[slot], from.hashes[slot], from.values[slot], from.expireAt(slot), from.clocks[slot],
                     from.sizes[slot]);
             from.release(slot);
             from.used--;
@@ -433,7 +452,7 @@ public final class KeyTable {
         for (int i = 0; i < t.top; i++) {
             byte[] k = t.keys[i];
             if (k != null) {
-                visitor.visit(k, t.values[i], t.expires[i]);
+                visitor.visit(k, t.values[i], t.expireAt(i));
             }
         }
     }
@@ -479,7 +498,7 @@ public final class KeyTable {
         int e = (int) t.buckets[b];
         while (e != 0) {
             int slot = e - 1;
-            visitor.visit(t.keys[slot], t.values[slot], t.expires[slot]);
+            visitor.visit(t.keys[slot], t.values[slot], t.expireAt(slot));
             e = t.next[slot];
         }
     }
@@ -528,7 +547,7 @@ public final class KeyTable {
                 t = t1;
                 i -= span0;
             }
-            long when = t.expires[i];
+            long when = t.expireAt(i);
             if (when != NO_EXPIRE && t.keys[i] != null) {
                 seen++;
                 if (when <= now) {
