@@ -27,6 +27,13 @@ public final class Cinnabar implements AutoCloseable {
             network.stop();
             throw e;
         }
+        server.info().setTcpPort(network.port());
+        server.info().setMultiplexingApi(network.usesEpoll() ? "epoll" : "nio");
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("cinnabar");
+        for (io.cinnabar.config.Param p : config.ineffectiveSettings()) {
+            log.warn("Config '{}' is set to '{}' but has no effect in Cinnabar yet (accepted for redis.conf compatibility)",
+                    p.name, p.get());
+        }
         return new Cinnabar(server, network);
     }
 

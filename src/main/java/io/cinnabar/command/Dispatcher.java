@@ -53,6 +53,12 @@ public final class Dispatcher {
             reject(ctx, spec, "NOAUTH Authentication required.");
             return;
         }
+        if (client.isMonitor() && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY)
+                || spec.has(CommandFlag.MAY_REPLICATE))) {
+            // Redis treats a MONITOR client like a replica: it may not touch the keyspace.
+            reject(ctx, spec, "ERR Replica can't interact with the keyspace");
+            return;
+        }
         call(ctx, spec, argv);
     }
 

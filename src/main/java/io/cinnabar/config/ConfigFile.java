@@ -31,6 +31,7 @@ public final class ConfigFile {
         if (args.length > 0 && !args[0].startsWith("--")) {
             Path file = Path.of(args[0]);
             if (!args[0].equals("-")) {
+                config.setConfigFile(file.toAbsolutePath().normalize().toString());
                 text.append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
             }
             i = 1;
@@ -89,11 +90,15 @@ public final class ConfigFile {
             if (p == null || values.isEmpty()) {
                 throw fatal(version, n + 1, line, "Bad directive or wrong number of arguments");
             }
-            if (!(p instanceof Param.Words) && values.size() != 1) {
+            if (!p.acceptsArgCount(values.size())) {
                 throw fatal(version, n + 1, line, "Bad directive or wrong number of arguments");
             }
             try {
-                p.set(values.toArray(new String[0]));
+                if (p instanceof Param.Special) {
+                    ((Param.Special) p).loadLine(values.toArray(new String[0]));
+                } else {
+                    p.set(values.toArray(new String[0]));
+                }
             } catch (ConfigException e) {
                 throw fatal(version, n + 1, line, e.getMessage());
             }

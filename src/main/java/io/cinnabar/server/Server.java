@@ -51,6 +51,7 @@ public final class Server {
     private final List<CommandObserver> observers = new ArrayList<>();
     private final long startTimeMillis = System.currentTimeMillis();
     private final RunId runId = new RunId();
+    private final ServerInfo info = new ServerInfo();
     private EventExecutor dataThread;
     private ScheduledFuture<?> cronTask;
     private Runnable shutdownAction = () -> {};
@@ -95,6 +96,11 @@ public final class Server {
 
     public RunId runId() {
         return runId;
+    }
+
+    /** Facts INFO reports that modules own (port, replication ids, last save, overrides). */
+    public ServerInfo info() {
+        return info;
     }
 
     public EventExecutor dataThread() {
