@@ -12,7 +12,6 @@ import io.cinnabar.server.Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +89,8 @@ final class ConfigCommands {
         int n = (ctx.argc() - 2) / 2;
         Param[] params = new Param[n];
         String[] names = new String[n];
-        IdentityHashMap<Param, Boolean> seen = new IdentityHashMap<>();
+        // Like Redis 7.0, a name and its alias are separate entries: only a repeated name is a duplicate.
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < n; i++) {
             names[i] = ctx.argString(2 + 2 * i);
             Param p = config.find(names[i]);
@@ -103,7 +103,7 @@ final class ConfigCommands {
                 reason = "can't set immutable config";
             } else if (p.isProtected() && !allowedBy(config.enableProtectedConfigs, ctx.client)) {
                 reason = "can't set protected config";
-            } else if (seen.put(p, Boolean.TRUE) != null) {
+            } else if (!seen.add(names[i].toLowerCase(java.util.Locale.ROOT))) {
                 reason = "duplicate parameter";
             }
             if (reason != null) {
