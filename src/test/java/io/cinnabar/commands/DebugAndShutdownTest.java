@@ -1,0 +1,114 @@
+package io.cinnabar.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.RespClient;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class DebugAndShutdownTest {
+    static final String NOT_ALLOWED = "-ERR DEBUG command not allowed. If the enable-debug-command option is set to "
+            + "\"local\", you can run it from a local connection, otherwise you need to set this option in the "
+            + "configuration file, and then restart the server.\r\n";
+
+    @Test
+    void debugIsOffByDefault() {
+        try (CinnabarFixture s = CinnabarFixture.start(); RespClient c = s.client()) {
+            assertEquals(NOT_ALLOWED, c.callText("DEBUG", "SLEEP", "0"));
+            assertEquals(NOT_ALLOWED, c.callText("DEBUG", "HELP"));
+            assertEquals("-ERR wrong number of arguments for 'debug' command\r\n", c.callText("DEBUG"));
+            assertEquals("-ERR CONFIG SET failed (possibly related to argument 'enable-debug-command') - can't set immutable config\r\n",
+                    c.callText("CONFIG", "SET", "enable-debug-command", "yes"));
+        }
+    }
+
+    @Test
+    void localAllowsLoopbackConnections() {
+        try (CinnabarFixture s = CinnabarFixture.start("enable-debug-command local"); RespClient c = s.client()) {
+            assertEquals("+OK\r\n", c.callText("DEBUG", "SLEEP", "0"));
+        }
+    }
+
+    @Test
+    void debugSubcommands() {
+        try (CinnabarFixture s = CinnabarFixture.start("enable-debug-command yes"); RespClient c = s.client()) {
+            c.call("SET", "n", "123");
+            c.call("SET", "s", "hello");
+            c.call("SET", "big", "x".repeat(100));
+            String n = (String) c.callValue("DEBUG", "OBJECT", "n");
+            assertTrue(n.matches("Value at:0x[0-9a-f]+ refcount:2147483647 encoding:int serializedlength:2 lru:\\d+ lru_seconds_idle:\\d+"), n);
+            String str = (String) c.callValue("DEBUG", "OBJECT", "s");
+            assertTrue(str.matches("Value at:0x[0-9a-f]+ refcount:1 encoding:embstr serializedlength:6 lru:\\d+ lru_seconds_idle:\\d+"), str);
+            String big = (String) c.callValue("DEBUG", "OBJECT", "big");
+            assertTrue(big.contains(" encoding:raw serializedlength:102 "), big);
+            assertEquals("-ERR no such key\r\n", c.callText("DEBUG", "OBJECT", "missing"));
+
+            long t0 = System.nanoTime();
+            assertEquals("+OK\r\n", c.callText("DEBUG", "SLEEP", "0.2"));
+            assertTrue(System.nanoTime() - t0 >= 180_000_000L);
+
+            assertEquals("+OK\r\n", c.callText("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
+            assertEquals("+OK\r\n", c.callText("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
+            assertEquals("+OK\r\n", c.callText("DEBUG", "LOG", "hello from a test"));
+            assertEquals("-ERR DEBUG subcommand not supported by Cinnabar: RELOAD\r\n", c.callText("DEBUG", "RELOAD"));
+            assertEquals("-ERR DEBUG subcommand not supported by Cinnabar: digest\r\n", c.callText("DEBUG", "digest"));
+            assertEquals("-ERR unknown subcommand or wrong number of arguments for 'nope'. Try DEBUG HELP.\r\n",
+                    c.callText("DEBUG", "nope"));
+            assertTrue(c.callText("DEBUG", "HELP").startsWith("*"));
+            assertEquals("-ERR Not a listpack encoded object.\r\n", c.callText("DEBUG", "LISTPACK", "s"));
+
+            String before = s.server().info().replId().value();
+            assertEquals("+OK\r\n", c.callText("DEBUG", "CHANGE-REPL-ID"));
+            assertFalse(before.equals(s.server().info().replId().value()));
+            assertEquals("+OK\r\n", c.callText("DEBUG", "POPULATE", "10", "pop"));
+            assertEquals("$7\r\nvalue:9\r\n", c.callText("GET", "pop:9"));
+        }
+    }
+
+    @Test
+    void shutdownRequestsTheServerToStop() {
+        try (CinnabarFixture s = CinnabarFixture.start()) {
+            AtomicInteger requests = new AtomicInteger();
+            s.server().onShutdown(requests::incrementAndGet);
+            try (RespClient c = s.client()) {
+                assertEquals("-ERR syntax error\r\n", c.callText("SHUTDOWN", "later"));
+                assertEquals("-ERR No shutdown in progress.\r\n", c.callText("SHUTDOWN", "ABORT"));
+                // no persistence yet: an explicit SAVE fails like a failed save does in Redis
+                assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", c.callText("SHUTDOWN", "SAVE"));
+                assertEquals(0, requests.get());
+                c.send("SHUTDOWN", "NOSAVE");
+                assertTrue(c.isClosedByServer());
+            }
+            assertEquals(1, requests.get());
+            try (RespClient c = s.client()) {
+                c.send("SHUTDOWN", "SAVE", "FORCE");
+                assertTrue(c.isClosedByServer());
+            }
+            assertEquals(2, requests.get());
+            try (RespClient c = s.client()) {
+                c.send("SHUTDOWN", "NOW");
+                assertTrue(c.isClosedByServer());
+            }
+            assertEquals(3, requests.get());
+        }
+    }
+
+    @Test
+    void timeAndLastsave() {
+        try (CinnabarFixture s = CinnabarFixture.start(); RespClient c = s.client()) {
+            @SuppressWarnings("unchecked")
+            java.util.List<Object> t = (java.util.List<Object>) c.callValue("TIME");
+            long secs = Long.parseLong((String) t.get(0));
+            long micros = Long.parseLong((String) t.get(1));
+            assertTrue(Math.abs(secs - System.currentTimeMillis() / 1000) < 60);
+            assertTrue(micros >= 0 && micros < 1_000_000);
+            long lastsave = (Long) c.callValue("LASTSAVE");
+            assertTrue(lastsave <= System.currentTimeMillis() / 1000 && lastsave > secs - 60);
+        }
+    }
+}
