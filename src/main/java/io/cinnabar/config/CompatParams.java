@@ -109,7 +109,7 @@ final class CompatParams {
         "min-replicas-max-lag|i 0 2147483647|10|rw|n|min-slaves-max-lag",
         "min-replicas-to-write|i 0 2147483647|0|rw|n|min-slaves-to-write",
         "no-appendfsync-on-rewrite|b|no|rw|n|",
-        "notify-keyspace-events|s||rw|n|",
+        "notify-keyspace-events|x||rw|n|",
         "oom-score-adj|e no,yes,relative,absolute|no|rw|c|",
         "oom-score-adj-values|x|0 200 800|rw|c|",
         "proc-title-template|s|{title} {listen-addr} {server-mode}|rw|c|",
@@ -237,6 +237,7 @@ final class CompatParams {
             case "oom-score-adj-values": return CompatParams::oomScoreAdjValues;
             case "maxmemory-clients": return CompatParams::memoryOrPercent;
             case "replicaof": return CompatParams::replicaof;
+            case "notify-keyspace-events": return CompatParams::keyspaceEvents;
             default: throw new IllegalStateException("no parser for " + name);
         }
     }
@@ -372,6 +373,47 @@ final class CompatParams {
         } catch (ConfigException e) {
             throw new ConfigException("argument must be a memory or percent value");
         }
+    }
+
+    /** Event classes in the order Redis prints them; 'A' is every class from g to d. */
+    private static final String EVENT_CLASSES = "g$lshzxetdn";
+    private static final String ALL_CLASSES = "g$lshzxetd";
+
+    /** Validates and normalizes notify-keyspace-events the way Redis does ("KEA" reads back "AKE"). */
+    static String keyspaceEvents(String[] args, String current) throws ConfigException {
+        String s = args.length == 1 ? args[0] : String.join("", args);
+        java.util.Set<Character> on = new java.util.HashSet<>();
+        for (char c : s.toCharArray()) {
+            if (c == 'A') {
+                for (char a : ALL_CLASSES.toCharArray()) {
+                    on.add(a);
+                }
+            } else if (EVENT_CLASSES.indexOf(c) >= 0 || c == 'K' || c == 'E' || c == 'm') {
+                on.add(c);
+            } else {
+                throw new ConfigException("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        boolean all = true;
+        for (char a : ALL_CLASSES.toCharArray()) {
+            all &= on.contains(a);
+        }
+        if (all) {
+            b.append('A'); // Redis then prints no single classes, not even 'n'
+        } else {
+            for (char c : EVENT_CLASSES.toCharArray()) {
+                if (on.contains(c)) {
+                    b.append(c);
+                }
+            }
+        }
+        for (char c : "KEm".toCharArray()) {
+            if (on.contains(c)) {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     static String replicaof(String[] args, String current) throws ConfigException {

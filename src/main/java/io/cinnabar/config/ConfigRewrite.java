@@ -119,7 +119,7 @@ public final class ConfigRewrite {
             }
             return out;
         }
-        if (p instanceof Param.Text) {
+        if (p instanceof Param.Text || p.name.equals("notify-keyspace-events")) {
             out.add(p.name + " " + quote(v));
         } else if (p instanceof Param.Num && ((Param.Num) p).isMemory()) {
             out.add(p.name + " " + memory(((Param.Num) p).value()));
