@@ -83,6 +83,7 @@ public final class Dispatcher {
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.micros += micros;
+        server.stats().commandsProcessed++; // as Redis: only commands that ran, not rejected ones
         if (client.errorCount() != errorsBefore) {
             spec.failedCalls++;
         }

@@ -31,7 +31,7 @@ public final class Config {
     public final Param.Words bind = add(new Param.Words("bind", "* -::*", true));
     public final Param.Num port = add(new Param.Num("port", 6379, 0, 65535, false, true));
     public final Param.Text unixsocket = add(new Param.Text("unixsocket", "", false));
-    public final Param.Num unixsocketperm = add(new Param.Num("unixsocketperm", 0, 0, 0777, false, false));
+    public final Param.Num unixsocketperm = add(new Param.Num("unixsocketperm", 0, 0, 0777, false, false).octal());
     public final Param.Num maxclients = add(new Param.Num("maxclients", 10000, 1, UINT_MAX, false, true));
     public final Param.Num timeout = add(new Param.Num("timeout", 0, 0, INT_MAX, false, true));
     public final Param.Num tcpKeepalive = add(new Param.Num("tcp-keepalive", 300, 0, INT_MAX, false, true));

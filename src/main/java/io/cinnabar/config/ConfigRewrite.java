@@ -123,8 +123,6 @@ public final class ConfigRewrite {
             out.add(p.name + " " + quote(v));
         } else if (p instanceof Param.Num && ((Param.Num) p).isMemory()) {
             out.add(p.name + " " + memory(((Param.Num) p).value()));
-        } else if (p.name.equals("unixsocketperm")) {
-            out.add(p.name + " " + Long.toOctalString(((Param.Num) p).value()));
         } else if (v.isEmpty()) {
             out.add(p.name + " \"\"");
         } else {

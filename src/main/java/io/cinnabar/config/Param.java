@@ -106,6 +106,7 @@ public abstract class Param {
         private final long min;
         private final long max;
         private final boolean memory;
+        private boolean octal;
         private long clampLo = Long.MIN_VALUE;
         private long clampHi = Long.MAX_VALUE;
 
@@ -132,13 +133,25 @@ public abstract class Param {
 
         @Override
         public String get() {
-            return Long.toString(value);
+            return octal ? Long.toOctalString(value) : Long.toString(value);
+        }
+
+        /** Read and printed in base 8, like Redis's unixsocketperm ("700" is rwx------). */
+        public Num octal() {
+            octal = true;
+            return this;
         }
 
         @Override
         protected void parseAndStore(String[] args) throws ConfigException {
             long v;
-            if (memory) {
+            if (octal) {
+                try {
+                    v = Long.parseLong(args[0], 8);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException("argument couldn't be parsed as an octal number");
+                }
+            } else if (memory) {
                 v = parseMemory(args[0]);
             } else {
                 try {

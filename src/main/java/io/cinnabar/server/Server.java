@@ -231,7 +231,6 @@ public final class Server {
         boolean skip = c.consumeSkip();
         keyspace.setNoTouch(c.noTouch());
         dispatcher.dispatch(c, argv);
-        stats.commandsProcessed++;
         if (skip || (before == Client.ReplyMode.OFF && c.replyMode() == Client.ReplyMode.OFF)) {
             c.reply().truncate(mark);
         }

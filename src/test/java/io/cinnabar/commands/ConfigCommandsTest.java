@@ -164,5 +164,14 @@ class ConfigCommandsTest {
                 + ">>> 'nosuchdirective 1'\nBad directive or wrong number of arguments", e.getMessage());
         assertThrows(ConfigFile.FatalConfigError.class,
                 () -> ConfigFile.load(new Config(), "appendonly maybe\n", Server.REDIS_VERSION));
+
+        // unixsocketperm is octal, as in every redis.conf that sets it
+        Config perm = new Config();
+        ConfigFile.load(perm, "unixsocketperm 700\n", Server.REDIS_VERSION);
+        assertEquals(0700, perm.unixsocketperm.value());
+        assertEquals("700", perm.unixsocketperm.get());
+        ConfigFile.FatalConfigError bad = assertThrows(ConfigFile.FatalConfigError.class,
+                () -> ConfigFile.load(new Config(), "unixsocketperm 999\n", Server.REDIS_VERSION));
+        assertTrue(bad.getMessage().endsWith("argument couldn't be parsed as an octal number"), bad.getMessage());
     }
 }
