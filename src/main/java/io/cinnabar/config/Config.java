@@ -26,6 +26,10 @@ public final class Config {
     /** Parameters accepted for compatibility whose value has no effect yet (see {@link CompatParams}). */
     private final Set<String> notYetEffective = new LinkedHashSet<>();
     private String configFile;
+    /** rename-command lines, in order: {from, to} ("" to disable); applied when the server starts. */
+    private final List<String[]> commandRenames = new ArrayList<>();
+    /** ACL "user" lines from the config file, for the ACL module to take. */
+    private final List<List<String>> aclUserLines = new ArrayList<>();
 
     // Network
     public final Param.Words bind = add(new Param.Words("bind", "* -::*", true));
@@ -172,6 +176,30 @@ public final class Config {
             }
         }
         return out;
+    }
+
+    public List<String[]> commandRenames() {
+        return commandRenames;
+    }
+
+    void addCommandRename(String from, String to) {
+        commandRenames.add(new String[] {from, to});
+    }
+
+    void addAclUserLine(List<String> args) {
+        aclUserLines.add(List.copyOf(args));
+    }
+
+    /** The ACL module takes the config file's "user" lines (then nobody else warns about them). */
+    public List<List<String>> takeAclUserLines() {
+        List<List<String>> out = new ArrayList<>(aclUserLines);
+        aclUserLines.clear();
+        return out;
+    }
+
+    /** "user" lines nobody has taken yet. */
+    public List<List<String>> pendingAclUserLines() {
+        return Collections.unmodifiableList(aclUserLines);
     }
 
     /** The absolute path of the config file given at startup, or null. */
