@@ -133,12 +133,17 @@ final class ConfigCommands {
                 return;
             }
         }
+        for (Param p : params) {
+            if (config.notYetEffective().contains(p.name)) {
+                log.warn("CONFIG SET {} {}: accepted, but this setting has no effect in Cinnabar yet", p.name, p.get());
+            }
+        }
         ctx.reply.ok();
     }
 
     private static void restore(Param p, String value) {
         try {
-            p.set(p.acceptsArgCount(2) ? new String[] {value} : new String[] {value});
+            p.set(value);
         } catch (ConfigException | RuntimeException e) {
             log.warn("Failed to restore config '{}' to '{}': {}", p.name, value, e.getMessage());
         }
