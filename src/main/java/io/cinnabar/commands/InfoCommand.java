@@ -560,9 +560,40 @@ final class InfoCommand {
             if (keys == 0) {
                 continue;
             }
+            int volatileKeys = db.volatileCount();
             out.append("db").append(i).append(":keys=").append(keys)
-                    .append(",expires=").append(db.volatileCount())
-                    .append(",avg_ttl=0\r\n");
+                    .append(",expires=").append(volatileKeys)
+                    .append(",avg_ttl=").append(volatileKeys == 0 ? 0 : averageTtl(db)).append("\r\n");
         }
+    }
+
+    private long[] ttlCursors = new long[0];
+    private static final int TTL_SAMPLE = 1024;
+
+    /**
+     * Average remaining TTL in ms of the keys with an expire, from a bounded sample (exact for small
+     * databases), continuing a scan cursor across calls so large databases are sampled evenly.
+     * Redis reports a running estimate from its expire cycle; both are estimates of the same thing.
+     */
+    private long averageTtl(Database db) {
+        if (ttlCursors.length <= db.id()) {
+            ttlCursors = java.util.Arrays.copyOf(ttlCursors, server.keyspace().count());
+        }
+        long now = server.keyspace().now();
+        long[] acc = new long[3]; // sum of ttls, volatile keys seen, entries seen
+        long cursor = ttlCursors[db.id()];
+        int calls = 0;
+        do {
+            cursor = db.scan(cursor, (key, value, expire) -> {
+                acc[2]++;
+                if (expire != io.cinnabar.keyspace.KeyTable.NO_EXPIRE && expire > now) {
+                    acc[0] += expire - now;
+                    acc[1]++;
+                }
+            });
+            calls++;
+        } while (cursor != 0 && acc[2] < TTL_SAMPLE && calls < TTL_SAMPLE * 4);
+        ttlCursors[db.id()] = cursor;
+        return acc[1] == 0 ? 0 : acc[0] / acc[1];
     }
 }

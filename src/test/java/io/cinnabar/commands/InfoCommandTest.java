@@ -170,6 +170,23 @@ class InfoCommandTest {
     }
 
     @Test
+    void expiresAndAverageTtl() {
+        server.onDataThread(() -> {
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < 10; i++) {
+                server.server().keyspace().db(5).set(("v" + i).getBytes(), "x".getBytes(), now + 100_000);
+                server.server().keyspace().db(5).set(("p" + i).getBytes(), "x".getBytes(), 0);
+            }
+            return null;
+        });
+        String line = fields(info("keyspace")).get("db5");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("keys=20,expires=10,avg_ttl=(\\d+)").matcher(line);
+        assertTrue(m.matches(), line);
+        long avg = Long.parseLong(m.group(1));
+        assertTrue(avg > 80_000 && avg <= 100_000, line);
+    }
+
+    @Test
     void statsCommandstatsAndErrorstats() {
         Map<String, String> s0 = fields(info("stats"));
         c.call("SET", "k", "v");
