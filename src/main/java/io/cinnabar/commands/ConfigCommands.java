@@ -173,6 +173,10 @@ final class ConfigCommands {
             }
         }
         InfoCommand.resetSamples(server);
+        LatencyStats latency = LatencyStats.of(server);
+        if (latency != null) {
+            latency.reset();
+        }
     }
 
     static void rewrite(CommandContext ctx) {

@@ -14,13 +14,11 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +36,6 @@ final class InfoCommand {
             "server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
             "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
 
-    private static final Map<Server, InfoCommand> BY_SERVER = Collections.synchronizedMap(new WeakHashMap<>());
     private static final int SAMPLES = 16;
     private static final String BUILD_ID = Long.toHexString(Server.VERSION.hashCode() & 0xffffffffL | 0x100000000L).substring(1) + "cinnabar";
 
@@ -57,13 +54,13 @@ final class InfoCommand {
 
     static void install(Server server) {
         InfoCommand info = new InfoCommand(server);
-        BY_SERVER.put(server, info);
+        server.info().attach(InfoCommand.class, info);
         server.commandTable().bind("info", info::info);
         server.addCronTask(info::sample);
     }
 
     static void resetSamples(Server server) {
-        InfoCommand info = BY_SERVER.get(server);
+        InfoCommand info = server.info().attachment(InfoCommand.class);
         if (info != null) {
             for (long[] s : info.samples) {
                 java.util.Arrays.fill(s, 0);
@@ -172,7 +169,13 @@ final class InfoCommand {
                 case "errorstats": errorstats(out); break;
                 case "cluster": field(out, "cluster_enabled", 0); break;
                 case "keyspace": keyspace(out); break;
-                default: break; // modules, latencystats: nothing to report
+                case "latencystats":
+                    LatencyStats latency = LatencyStats.of(server);
+                    if (latency != null) {
+                        latency.render(out);
+                    }
+                    break;
+                default: break; // modules: none
             }
         }
         return out.toString();

@@ -34,6 +34,7 @@ public final class ServerCommands {
         ConfigCommands.install(server);
         DebugCommands.install(server);
         SlowLog.install(server);
+        LatencyStats.install(server);
         Monitor.install(server);
     }
 
@@ -107,14 +108,12 @@ public final class ServerCommands {
         ctx.server.requestShutdown();
     }
 
-    private static volatile java.util.Map<Server, ShutdownSaver> savers = new java.util.WeakHashMap<>();
-
     /** Lets the persistence module make SHUTDOWN save. */
-    public static synchronized void setShutdownSaver(Server server, ShutdownSaver saver) {
-        savers.put(server, saver);
+    public static void setShutdownSaver(Server server, ShutdownSaver saver) {
+        server.info().attach(ShutdownSaver.class, saver);
     }
 
-    private static synchronized ShutdownSaver saver(Server server) {
-        return savers.get(server);
+    private static ShutdownSaver saver(Server server) {
+        return server.info().attachment(ShutdownSaver.class);
     }
 }

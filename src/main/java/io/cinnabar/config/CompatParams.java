@@ -11,8 +11,9 @@ import java.util.Map;
  *
  * <p>This table is the one honest list of what is accepted but not acted on. Column 5 says:
  * {@code n} = not yet effective (a non-default value logs one WARNING at startup, see
- * {@link Config#ineffectiveSettings()}), {@code c} = cosmetic in Cinnabar (an allocator, process
- * or OS tuning knob with no observable meaning here; accepted silently). A module that implements
+ * {@link Config#ineffectiveSettings()}), {@code c} = accepted silently: cosmetic in Cinnabar (an
+ * allocator, process or OS tuning knob with no observable meaning here) or read directly by a
+ * command family (latency-tracking, latency-tracking-info-percentiles). A module that implements
  * one registers its own parameter under the same name ({@link Config#register}) or calls
  * {@link Config#markEffective}, and the name leaves the list.
  *
@@ -21,10 +22,6 @@ import java.util.Map;
  */
 final class CompatParams {
     private CompatParams() {}
-
-    /** Marker for parameters that came from this table (a module may replace them). */
-    private static final java.util.Set<Param> PLACEHOLDERS =
-            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     static final String[] TABLE = {
         "acl-pubsub-default|e allchannels,resetchannels|resetchannels|rw|n|",
@@ -178,10 +175,9 @@ final class CompatParams {
         "zset-max-listpack-value|m 0|64|rw|n|zset-max-ziplist-value",
     };
 
+    /** True for parameters that came from this table (a module may replace them). */
     static boolean isPlaceholder(Param p) {
-        synchronized (PLACEHOLDERS) {
-            return PLACEHOLDERS.contains(p);
-        }
+        return p.placeholder;
     }
 
     static void registerAll(Config config) {
@@ -222,9 +218,7 @@ final class CompatParams {
             if (name.equals("save")) {
                 ((Param.Special) p).appendsInFile();
             }
-            synchronized (PLACEHOLDERS) {
-                PLACEHOLDERS.add(p);
-            }
+            p.placeholder = true;
             config.addCompat(p, effective);
         }
     }

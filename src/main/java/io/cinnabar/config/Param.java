@@ -13,6 +13,8 @@ public abstract class Param {
     String defaultValue;
     /** Only settable at run time when enable-protected-configs allows it (dir, dbfilename). */
     boolean protectedConfig;
+    /** Registered from {@link CompatParams}; a module's own parameter of the same name replaces it. */
+    boolean placeholder;
 
     protected Param(String name, boolean mutable, String... aliases) {
         this.name = name;

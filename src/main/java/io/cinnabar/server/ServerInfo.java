@@ -23,6 +23,17 @@ public final class ServerInfo {
     private volatile long lastSaveTime = System.currentTimeMillis() / 1000;
     private final Map<String, Supplier<String>> fieldOverrides = new LinkedHashMap<>();
     private final Map<String, SectionWriter> sectionOverrides = new LinkedHashMap<>();
+    private final Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Keeps one per-server object of a command family (its samplers, histograms, hooks). */
+    public <T> void attach(Class<T> type, T value) {
+        attachments.put(type, value);
+    }
+
+    /** The object attached under this type, or null. */
+    public <T> T attachment(Class<T> type) {
+        return type.cast(attachments.get(type));
+    }
 
     public int tcpPort() {
         return tcpPort;

@@ -233,6 +233,45 @@ class InfoCommandTest {
     }
 
     @Test
+    void latencystatsPerCommand() {
+        for (int i = 0; i < 20; i++) {
+            c.call("SET", "k" + i, "v");
+        }
+        c.call("CONFIG", "GET", "hz");
+        Map<String, String> f = fields(info("latencystats"));
+        assertTrue(f.get("latency_percentiles_usec_set").matches("p50=\\d+\\.\\d{3},p99=\\d+\\.\\d{3},p99\\.9=\\d+\\.\\d{3}"),
+                f.toString());
+        assertTrue(f.containsKey("latency_percentiles_usec_config|get"), f.toString());
+        c.call("CONFIG", "SET", "latency-tracking-info-percentiles", "");
+        assertEquals("", fields(info("latencystats")).get("latency_percentiles_usec_set"));
+        c.call("CONFIG", "SET", "latency-tracking-info-percentiles", "50 100");
+        assertTrue(fields(info("latencystats")).get("latency_percentiles_usec_set").matches("p50=[0-9.]+,p100=[0-9.]+"));
+        c.call("CONFIG", "RESETSTAT");
+        c.call("CONFIG", "SET", "latency-tracking", "no");
+        c.call("SET", "x", "y");
+        assertEquals(null, fields(info("latencystats")).get("latency_percentiles_usec_set"));
+    }
+
+    @Test
+    void latencyHistogramBuckets() {
+        long prev = -1;
+        for (long v = 0; v < 1_000_000; v = v < 100 ? v + 1 : v * 3 / 2) {
+            int b = LatencyStats.bucket(v);
+            long ub = LatencyStats.upperBound(b);
+            assertTrue(ub >= v && ub <= Math.max(1, v + v / 16 + 1), v + " -> " + ub);
+            assertTrue(ub >= prev);
+            prev = ub;
+        }
+        LatencyStats.Histogram h = new LatencyStats.Histogram();
+        for (int i = 1; i <= 100; i++) {
+            h.record(i);
+        }
+        assertEquals(50.0, h.valueAt(50), 50 * 0.07);
+        assertEquals(99.0, h.valueAt(99), 99 * 0.07);
+        assertEquals(100.0, h.valueAt(100));
+    }
+
+    @Test
     void instantaneousOpsAreSampled() {
         long deadline = System.nanoTime() + 10_000_000_000L;
         long ops = 0;
