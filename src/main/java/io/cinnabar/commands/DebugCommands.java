@@ -289,6 +289,11 @@ final class DebugCommands {
             ctx.reply.error("ERR value is out of range, must be positive");
             return;
         }
+        if (size > ctx.server.config().protoMaxBulkLen.value()) {
+            // Redis would try; a JVM heap must not be blown by one debug command
+            ctx.reply.error("ERR value size is bigger than proto-max-bulk-len");
+            return;
+        }
         for (long j = 0; j < count; j++) {
             byte[] key = (prefix + ":" + j).getBytes(StandardCharsets.UTF_8);
             if (ctx.db().exists(key)) {

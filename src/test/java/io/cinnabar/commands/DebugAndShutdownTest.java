@@ -70,6 +70,44 @@ class DebugAndShutdownTest {
         }
     }
 
+    /** DEBUG PROTOCOL in RESP3, byte for byte as real Redis 7.0.15 answers. */
+    @Test
+    void debugProtocolResp3() {
+        try (CinnabarFixture s = CinnabarFixture.start("enable-debug-command yes"); RespClient c = s.client()) {
+            c.call("PING");
+            s.onDataThread(() -> {
+                s.server().clients().forEach(cl -> cl.reply().setProtocol(3));
+                return null;
+            });
+            String[][] expected = {
+                {"string", "$11\r\nHello World\r\n"},
+                {"integer", ":12345\r\n"},
+                {"double", ",3.141\r\n"},
+                {"bignum", "(1234567999999999999999999999999999999\r\n"},
+                {"null", "_\r\n"},
+                {"array", "*3\r\n:0\r\n:1\r\n:2\r\n"},
+                {"set", "~3\r\n:0\r\n:1\r\n:2\r\n"},
+                {"map", "%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n"},
+                {"attrib", "|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n"
+                        + "$39\r\nSome real reply following the attribute\r\n"},
+                {"push", ">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n$40\r\nSome real reply following the push reply\r\n"},
+                {"verbatim", "=29\r\ntxt:This is a verbatim\nstring\r\n"},
+                {"true", "#t\r\n"},
+                {"false", "#f\r\n"},
+            };
+            for (String[] e : expected) {
+                if (e[0].equals("push")) {
+                    // a push frame, then the reply proper
+                    c.send("DEBUG", "PROTOCOL", "push");
+                    String text = c.read().text() + c.read().text();
+                    assertEquals(e[1], text);
+                } else {
+                    assertEquals(e[1], c.callText("DEBUG", "PROTOCOL", e[0]), e[0]);
+                }
+            }
+        }
+    }
+
     @Test
     void shutdownRequestsTheServerToStop() {
         try (CinnabarFixture s = CinnabarFixture.start()) {
