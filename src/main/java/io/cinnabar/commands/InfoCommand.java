@@ -346,7 +346,18 @@ final class InfoCommand {
         }
     }
 
+    private static volatile long totalSystemMemory = -1;
+
+    /** Physical memory of the machine; read once (the OS bean re-reads /proc/meminfo each time). */
     static long totalSystemMemory() {
+        long t = totalSystemMemory;
+        if (t < 0) {
+            t = totalSystemMemory = readTotalSystemMemory();
+        }
+        return t;
+    }
+
+    private static long readTotalSystemMemory() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean) {
             return ((com.sun.management.OperatingSystemMXBean) os).getTotalMemorySize();
