@@ -24,7 +24,10 @@ public final class CommandTable {
 
     private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
     private CommandSpec[] slots;
+    private byte[][] slotNames;
     private int mask;
+    /** rename-command: spec -> the lowercase name clients must use ("" = disabled). */
+    private final Map<CommandSpec, String> renamed = new java.util.IdentityHashMap<>();
 
     public static CommandTable load() {
         CommandTable t = new CommandTable();
@@ -69,14 +72,38 @@ public final class CommandTable {
     private void index() {
         int size = Integer.highestOneBit(byName.size() * 4 - 1) << 1;
         slots = new CommandSpec[size];
+        slotNames = new byte[size][];
         mask = size - 1;
         for (CommandSpec spec : byName.values()) {
-            int i = hashIgnoreCase(spec.lookupName) & mask;
+            byte[] name = spec.lookupName;
+            String as = renamed.get(spec);
+            if (as != null) {
+                if (as.isEmpty()) {
+                    continue;
+                }
+                name = as.getBytes(StandardCharsets.UTF_8);
+            }
+            int i = hashIgnoreCase(name) & mask;
             while (slots[i] != null) {
                 i = (i + 1) & mask;
             }
             slots[i] = spec;
+            slotNames[i] = name;
         }
+    }
+
+    /**
+     * redis.conf's rename-command: clients must call {@code from} by {@code to} from now on; an
+     * empty {@code to} disables it. Returns false if Redis has no such command.
+     */
+    public boolean rename(String from, String to) {
+        CommandSpec spec = byName.get(from.toLowerCase(Locale.ROOT));
+        if (spec == null) {
+            return false;
+        }
+        renamed.put(spec, to.toLowerCase(Locale.ROOT));
+        index();
+        return true;
     }
 
     /** The spec for a request's command name, or null if Redis has no such command. */
@@ -84,7 +111,7 @@ public final class CommandTable {
         int i = hashIgnoreCase(name) & mask;
         CommandSpec s;
         while ((s = slots[i]) != null) {
-            if (equalsIgnoreCase(s.lookupName, name)) {
+            if (equalsIgnoreCase(slotNames[i], name)) {
                 return s;
             }
             i = (i + 1) & mask;

@@ -58,6 +58,12 @@ public final class Dispatcher {
             reject(ctx, spec, "NOAUTH Authentication required.");
             return;
         }
+        if (client.isMonitor() && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY)
+                || spec.has(CommandFlag.MAY_REPLICATE))) {
+            // Redis treats a MONITOR client like a replica: it may not touch the keyspace.
+            reject(ctx, spec, "ERR Replica can't interact with the keyspace");
+            return;
+        }
         if (server.pause().shouldPostpone(client, spec)) {
             server.pause().postpone(client, argv);
             return;
@@ -92,6 +98,7 @@ public final class Dispatcher {
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.micros += micros;
+        server.stats().commandsProcessed++; // as Redis: only commands that ran, not rejected ones
         if (client.errorCount() != errorsBefore) {
             spec.failedCalls++;
         }

@@ -31,6 +31,7 @@ public final class ConfigFile {
         if (args.length > 0 && !args[0].startsWith("--")) {
             Path file = Path.of(args[0]);
             if (!args[0].equals("-")) {
+                config.setConfigFile(file.toAbsolutePath().normalize().toString());
                 text.append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
             }
             i = 1;
@@ -85,19 +86,88 @@ public final class ConfigFile {
             for (byte[] p : Arrays.copyOfRange(parts, 1, parts.length)) {
                 values.add(new String(p, StandardCharsets.UTF_8));
             }
+            if (special(config, name, values, version, n + 1, line)) {
+                continue;
+            }
             Param p = config.find(name);
             if (p == null || values.isEmpty()) {
                 throw fatal(version, n + 1, line, "Bad directive or wrong number of arguments");
             }
-            if (!(p instanceof Param.Words) && values.size() != 1) {
+            if (!p.acceptsArgCount(values.size())) {
                 throw fatal(version, n + 1, line, "Bad directive or wrong number of arguments");
             }
             try {
-                p.set(values.toArray(new String[0]));
+                if (p instanceof Param.Special) {
+                    ((Param.Special) p).loadLine(values.toArray(new String[0]));
+                } else {
+                    p.set(values.toArray(new String[0]));
+                }
             } catch (ConfigException e) {
                 throw fatal(version, n + 1, line, e.getMessage());
             }
         }
+    }
+
+    /** Directives Redis 7.0 accepted that 7.0 itself ignores (see its deprecated_configs). */
+    private static final java.util.Set<String> DEPRECATED = java.util.Set.of(
+            "lua-replicate-commands", "list-max-ziplist-entries", "list-max-ziplist-value");
+
+    /** Directives that are not parameters: include, rename-command, user, loadmodule, sentinel. */
+    private static boolean special(Config config, String name, List<String> values, String version, int lineNo,
+            String line) throws FatalConfigError {
+        switch (name) {
+            case "include":
+                if (values.size() != 1) {
+                    throw fatal(version, lineNo, line, "Bad directive or wrong number of arguments");
+                }
+                String included;
+                try {
+                    included = Files.readString(Path.of(values.get(0)), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    String why = e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : e.getMessage();
+                    throw new FatalConfigError("Fatal error, can't open config file '" + values.get(0) + "': " + why);
+                }
+                load(config, included, version);
+                return true;
+            case "rename-command":
+                if (values.size() != 2) {
+                    throw fatal(version, lineNo, line, "Bad directive or wrong number of arguments");
+                }
+                if (!commandNames().contains(values.get(0).toLowerCase(Locale.ROOT))) {
+                    throw fatal(version, lineNo, line, "No such command in rename-command");
+                }
+                config.addCommandRename(values.get(0), values.get(1));
+                return true;
+            case "user":
+                if (values.isEmpty()) {
+                    throw fatal(version, lineNo, line, "Bad directive or wrong number of arguments");
+                }
+                config.addAclUserLine(values);
+                return true;
+            case "loadmodule":
+                if (values.isEmpty()) {
+                    throw fatal(version, lineNo, line, "Bad directive or wrong number of arguments");
+                }
+                throw fatal(version, lineNo, line, "Cinnabar cannot load Redis modules (native extensions)");
+            case "sentinel":
+                throw fatal(version, lineNo, line, "sentinel directive while not in sentinel mode");
+            default:
+                return DEPRECATED.contains(name) && !values.isEmpty();
+        }
+    }
+
+    private static volatile java.util.Set<String> commandNames;
+
+    private static java.util.Set<String> commandNames() {
+        java.util.Set<String> names = commandNames;
+        if (names == null) {
+            names = new java.util.HashSet<>();
+            for (io.cinnabar.command.CommandSpec s : io.cinnabar.command.CommandTable.load().all()) {
+                names.add(s.name);
+            }
+            commandNames = names;
+        }
+        return names;
     }
 
     private static FatalConfigError fatal(String version, int lineNo, String line, String reason) {

@@ -9,6 +9,12 @@ public abstract class Param {
     public final String[] aliases;
     public final boolean mutable;
     private Consumer<Param> onChange;
+    /** The value at registration (Redis's default), for CONFIG REWRITE and startup warnings. */
+    String defaultValue;
+    /** Only settable at run time when enable-protected-configs allows it (dir, dbfilename). */
+    boolean protectedConfig;
+    /** Registered from {@link CompatParams}; a module's own parameter of the same name replaces it. */
+    boolean placeholder;
 
     protected Param(String name, boolean mutable, String... aliases) {
         this.name = name;
@@ -32,6 +38,30 @@ public abstract class Param {
         if (onChange != null) {
             onChange.accept(this);
         }
+    }
+
+    /** True while the value is still Redis's default. */
+    public boolean isDefault() {
+        return get().equals(defaultValue);
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean isProtected() {
+        return protectedConfig;
+    }
+
+    /** Marks this parameter as protected (CONFIG SET needs enable-protected-configs). */
+    public Param protect() {
+        protectedConfig = true;
+        return this;
+    }
+
+    /** Number of words a config-file line may give (1 for most; Words and Special take several). */
+    public boolean acceptsArgCount(int n) {
+        return n == 1;
     }
 
     public Param onChange(Consumer<Param> listener) {
@@ -78,6 +108,9 @@ public abstract class Param {
         private final long min;
         private final long max;
         private final boolean memory;
+        private boolean octal;
+        private long clampLo = Long.MIN_VALUE;
+        private long clampHi = Long.MAX_VALUE;
 
         public Num(String name, long def, long min, long max, boolean memory, boolean mutable, String... aliases) {
             super(name, mutable, aliases);
@@ -95,15 +128,32 @@ public abstract class Param {
             return (int) value;
         }
 
+        /** True for sizes that take units (1mb, 2gb). */
+        public boolean isMemory() {
+            return memory;
+        }
+
         @Override
         public String get() {
-            return Long.toString(value);
+            return octal ? Long.toOctalString(value) : Long.toString(value);
+        }
+
+        /** Read and printed in base 8, like Redis's unixsocketperm ("700" is rwx------). */
+        public Num octal() {
+            octal = true;
+            return this;
         }
 
         @Override
         protected void parseAndStore(String[] args) throws ConfigException {
             long v;
-            if (memory) {
+            if (octal) {
+                try {
+                    v = Long.parseLong(args[0], 8);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException("argument couldn't be parsed as an octal number");
+                }
+            } else if (memory) {
                 v = parseMemory(args[0]);
             } else {
                 try {
@@ -115,11 +165,24 @@ public abstract class Param {
             if (v < min || v > max) {
                 throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
             }
-            value = v;
+            value = Math.max(clampLo, Math.min(clampHi, v));
+        }
+
+        /** Accepted values outside [lo, hi] are stored clamped (hz: 1..500), as Redis does. */
+        public Num clamp(long lo, long hi) {
+            clampLo = lo;
+            clampHi = hi;
+            if (value < lo || value > hi) {
+                value = Math.max(lo, Math.min(hi, value));
+            }
+            return this;
         }
 
         public static long parseMemory(String s) throws ConfigException {
             String t = s.toLowerCase(Locale.ROOT);
+            if (t.startsWith("-") || t.startsWith("+")) {
+                throw new ConfigException("argument must be a memory value");
+            }
             long mul = 1;
             String digits = t;
             String[][] units = {
@@ -137,38 +200,6 @@ public abstract class Param {
                 return Math.multiplyExact(Long.parseLong(digits), mul);
             } catch (NumberFormatException | ArithmeticException e) {
                 throw new ConfigException("argument must be a memory value");
-            }
-        }
-    }
-
-    /** File permission bits written in octal, like unixsocketperm 700. */
-    public static final class Octal extends Param {
-        private int value;
-
-        public Octal(String name, int def, boolean mutable) {
-            super(name, mutable);
-            value = def;
-        }
-
-        public int value() {
-            return value;
-        }
-
-        @Override
-        public String get() {
-            return Integer.toOctalString(value);
-        }
-
-        @Override
-        protected void parseAndStore(String[] args) throws ConfigException {
-            try {
-                int v = Integer.parseInt(args[0], 8);
-                if (v < 0 || v > 0777) {
-                    throw new NumberFormatException();
-                }
-                value = v;
-            } catch (NumberFormatException e) {
-                throw new ConfigException("Invalid socket file permissions");
             }
         }
     }
@@ -202,7 +233,11 @@ public abstract class Param {
         private String value;
 
         public Choice(String name, String def, boolean mutable, String... choices) {
-            super(name, mutable);
+            this(name, def, mutable, choices, new String[0]);
+        }
+
+        public Choice(String name, String def, boolean mutable, String[] choices, String[] aliases) {
+            super(name, mutable, aliases);
             this.choices = choices;
             this.value = def;
         }
@@ -238,6 +273,11 @@ public abstract class Param {
             value = def;
         }
 
+        @Override
+        public boolean acceptsArgCount(int n) {
+            return n >= 1;
+        }
+
         public String value() {
             return value;
         }
@@ -258,6 +298,66 @@ public abstract class Param {
             } else {
                 value = String.join(" ", args);
             }
+        }
+    }
+
+    /**
+     * A value with its own syntax (save, client-output-buffer-limit, ...): a parser that checks
+     * the words and returns the canonical text CONFIG GET shows.
+     */
+    public static final class Special extends Param {
+        /** Turns the given words into the canonical stored text, given the current one. */
+        public interface Parser {
+            String parse(String[] args, String current) throws ConfigException;
+        }
+
+        private final Parser parser;
+        private String value;
+        private boolean appendsInFile;
+        private boolean seenInFile;
+
+        public Special(String name, String def, boolean mutable, Parser parser, String... aliases) {
+            super(name, mutable, aliases);
+            this.parser = parser;
+            this.value = def;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        @Override
+        public String get() {
+            return value;
+        }
+
+        @Override
+        public boolean acceptsArgCount(int n) {
+            return n >= 1;
+        }
+
+        @Override
+        protected void parseAndStore(String[] args) throws ConfigException {
+            value = parser.parse(args, value);
+        }
+
+        /** Repeated config-file lines add to the value (save) instead of replacing it. */
+        public Special appendsInFile() {
+            appendsInFile = true;
+            return this;
+        }
+
+        /** Applies one config-file line: the first replaces the default, later ones append. */
+        public void loadLine(String[] args) throws ConfigException {
+            if (appendsInFile && seenInFile && !value.isEmpty() && !(args.length == 1 && args[0].isEmpty())) {
+                String[] all = new String[args.length + 1];
+                all[0] = value;
+                System.arraycopy(args, 0, all, 1, args.length);
+                set(all);
+            } else {
+                set(args);
+            }
+            seenInFile = true;
         }
     }
 }

@@ -158,7 +158,7 @@ public final class Network {
         new File(path).delete();
         Channel ch = bootstrap(EpollServerDomainSocketChannel.class).bind(new DomainSocketAddress(path)).sync().channel();
         listeners.add(ch);
-        int perm = config.unixsocketperm.value();
+        int perm = config.unixsocketperm.intValue();
         if (perm != 0) {
             Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
             PosixFilePermission[] order = {

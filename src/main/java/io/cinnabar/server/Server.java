@@ -53,6 +53,7 @@ public final class Server {
     private final RunId runId = new RunId();
     private final Blocking blocking;
     private final ClientPause pause;
+    private final ServerInfo info = new ServerInfo();
     private EventExecutor dataThread;
     private ScheduledFuture<?> cronTask;
     private Runnable shutdownAction = () -> {};
@@ -109,6 +110,11 @@ public final class Server {
     /** CLIENT PAUSE state; the dispatcher asks it before running a command. */
     public ClientPause pause() {
         return pause;
+    }
+
+    /** Facts INFO reports that modules own (port, replication ids, last save, overrides). */
+    public ServerInfo info() {
+        return info;
     }
 
     public EventExecutor dataThread() {
@@ -249,7 +255,6 @@ public final class Server {
         c.consumeSkip();
         keyspace.setNoTouch(c.noTouch());
         dispatcher.dispatch(c, argv);
-        stats.commandsProcessed++;
         if (c.skippingCurrent() || (before == Client.ReplyMode.OFF && c.replyMode() == Client.ReplyMode.OFF)) {
             c.reply().truncate(mark);
         }

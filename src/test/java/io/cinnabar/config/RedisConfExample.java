@@ -67,7 +67,7 @@ public final class RedisConfExample {
             }
         }
         boolean header = false;
-        for (Param p : defaults.all()) {
+        for (Param p : documented(defaults)) {
             if (present.contains(p.name)) {
                 continue;
             }
@@ -81,6 +81,20 @@ public final class RedisConfExample {
             lines.add(p.name + " " + defaultText(p));
         }
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * The parameters the example must document: Cinnabar's own. The other Redis 7.0 directives,
+     * accepted for compatibility (CompatParams), are left out; docs/configuration.md covers them.
+     */
+    static java.util.List<Param> documented(Config config) {
+        java.util.List<Param> out = new java.util.ArrayList<>();
+        for (Param p : config.all()) {
+            if (!CompatParams.isPlaceholder(p)) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** True when the line, loaded into a fresh registry, leaves the parameter at its default. */

@@ -36,7 +36,7 @@ class RedisConfExampleTest {
         if (!rendered.equals(text)) {
             List<String> missing = new ArrayList<>();
             Set<String> present = directives(text);
-            for (Param p : config.all()) {
+            for (Param p : RedisConfExample.documented(config)) {
                 if (!present.contains(p.name)) {
                     missing.add(p.name);
                 }
@@ -63,7 +63,9 @@ class RedisConfExampleTest {
             assertTrue(i > 0 && lines[i - 1].startsWith("# ") && lines[i - 1].length() > 10,
                     "line " + (i + 1) + ": '" + name + "' needs a one-line comment above it");
         }
-        assertEquals(config.all().size(), seen.size());
+        for (Param p : RedisConfExample.documented(config)) {
+            assertTrue(seen.contains(p.name), p.name + " is missing from redis.conf.example");
+        }
     }
 
     @Test
