@@ -28,6 +28,9 @@ public final class KeyTable {
         // Chain head per bucket: (hash << 32) | (entry index + 1), 0 = empty. Keeping the head's
         // hash beside its index lets most lookups touch one bucket word, then the key.
         final long[] buckets;
+        // The chain head's key per bucket, loaded in parallel with its bucket word so the key
+        // compare does not wait for the slot's kv load first (memory latency dominates lookups).
+        final byte[][] headKeys;
         // Entry slots: as many as buckets to start with, grown if a table must hold more entries
         // than buckets (a rehash target that fills up before the old table has drained).
         // Slot i's key and value sit side by side at kv[2i], kv[2i+1] (key null = free slot), and
@@ -45,6 +48,7 @@ public final class KeyTable {
         Table(int size) {
             mask = size - 1;
             buckets = new long[size];
+            headKeys = new byte[size][];
             kv = new Object[2 * size];
             meta = new int[4 * size];
         }
@@ -95,12 +99,14 @@ public final class KeyTable {
         }
 
         int find(byte[] key, int hash) {
-            long head = buckets[hash & mask];
+            int b = hash & mask;
+            long head = buckets[b];
+            byte[] headKey = headKeys[b];
             int e = (int) head;
             if (e == 0) {
                 return -1;
             }
-            if ((int) (head >>> 32) == hash && Arrays.equals(key(e - 1), key)) {
+            if ((int) (head >>> 32) == hash && Arrays.equals(headKey, key)) {
                 return e - 1;
             }
             e = meta[4 * (e - 1)];
@@ -123,7 +129,9 @@ public final class KeyTable {
                 int s = e - 1;
                 if (s == slot) {
                     if (prev < 0) {
-                        buckets[b] = head(meta[4 * s]);
+                        int n = meta[4 * s];
+                        buckets[b] = head(n);
+                        headKeys[b] = n == 0 ? null : key(n - 1);
                     } else {
                         meta[4 * prev] = meta[4 * s];
                     }
@@ -164,6 +172,7 @@ public final class KeyTable {
             int b = hash & mask;
             meta[4 * slot] = (int) buckets[b];
             buckets[b] = ((long) hash << 32) | (slot + 1);
+            headKeys[b] = key;
             used++;
             return slot;
         }
@@ -422,6 +431,7 @@ public final class KeyTable {
         Table to = t1;
         int e = (int) from.buckets[b];
         from.buckets[b] = 0;
+        from.headKeys[b] = null;
         while (e != 0) {
             int slot = e - 1;
             int nextEntry = from.meta[4 * slot];
