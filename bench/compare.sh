@@ -10,7 +10,7 @@
 # and keeps a copy under bench/results/ (not committed). See bench/README.md.
 #
 # Environment (defaults in brackets):
-#   CINNABAR_JAVA_OPTS  JVM flags for Cinnabar ["-XX:+UseG1GC -Xmx2g"]
+#   CINNABAR_JAVA_OPTS  JVM flags for Cinnabar [the defaults in bin/jvm-options]
 #   CINNABAR_BENCH_PORT port for Cinnabar [7281]; BENCH_REDIS_PORT for redis-server [7290]
 #   BENCH_SH            path of bench.sh [<repo>/../shared/bench/bench.sh]
 #   BENCH_TESTS, BENCH_PIPELINES, BENCH_SCALE, BENCH_ROUNDS, BENCH_MEM_SETS and every other
@@ -58,7 +58,7 @@ export BENCH_PIPELINES="${BENCH_PIPELINES:-1 16}"
 export BENCH_TESTS="${BENCH_TESTS-SET,GET,INCR,MSET}"
 export BENCH_MEM_SETS="${BENCH_MEM_SETS-strings}"
 
-java_opts="${CINNABAR_JAVA_OPTS:--XX:+UseG1GC -Xmx2g}"
+java_opts="${CINNABAR_JAVA_OPTS:-$(cat "$repo/bin/jvm-options")}"
 port="${CINNABAR_BENCH_PORT:-7281}"
 
 # Persistence off, as for the reference redis-server, when this build knows the directives
