@@ -11,6 +11,7 @@
 #
 # Environment (defaults in brackets):
 #   CINNABAR_JAVA_OPTS  JVM flags for Cinnabar [the defaults in bin/jvm-options]
+#   CINNABAR_ARGS       extra server options, e.g. "--io-threads 2" ['']
 #   CINNABAR_BENCH_PORT port for Cinnabar [7281]; BENCH_REDIS_PORT for redis-server [7290]
 #   BENCH_SH            path of bench.sh [<repo>/../shared/bench/bench.sh]
 #   BENCH_TESTS, BENCH_PIPELINES, BENCH_SCALE, BENCH_ROUNDS, BENCH_MEM_SETS and every other
@@ -66,6 +67,7 @@ port="${CINNABAR_BENCH_PORT:-7281}"
 extra=""
 grep -q '^save ' "$repo/redis.conf.example" && extra="$extra --save ''"
 grep -q '^appendonly ' "$repo/redis.conf.example" && extra="$extra --appendonly no"
+extra="$extra ${CINNABAR_ARGS:-}"
 target_cmd="exec java $java_opts -jar '$jar' --port $port --bind 127.0.0.1$extra"
 
 mkdir -p "$repo/bench/results"
