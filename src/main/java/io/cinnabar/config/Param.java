@@ -34,10 +34,36 @@ public abstract class Param {
     }
 
     public final void set(String... args) throws ConfigException {
+        String before = get();
         parseAndStore(args);
+        if (applier != null) {
+            try {
+                applier.apply(this);
+            } catch (ConfigException e) {
+                parseAndStore(new String[] {before});
+                throw e;
+            }
+        }
         if (onChange != null) {
             onChange.accept(this);
         }
+    }
+
+    /** Puts a new value into effect at runtime; a failure puts the old value back. */
+    @FunctionalInterface
+    public interface Applier {
+        void apply(Param p) throws ConfigException;
+    }
+
+    private Applier applier;
+
+    /**
+     * Sets what makes a runtime change take effect when that can fail (rebinding a port): if it
+     * throws, the parameter keeps its previous value and CONFIG SET reports the error.
+     */
+    public Param onApply(Applier applier) {
+        this.applier = applier;
+        return this;
     }
 
     /** True while the value is still Redis's default. */

@@ -43,8 +43,10 @@ public final class Network {
     private final Server server;
     private final Config config;
     private EventLoopGroup ioGroup;
+    private EventLoopGroup acceptGroup;
     private DefaultEventLoop separateDataThread;
     private final List<Channel> listeners = new ArrayList<>();
+    private List<Channel> tcpListeners = new ArrayList<>();
     private boolean epoll;
 
     public Network(Server server) {
@@ -62,6 +64,9 @@ public final class Network {
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int ioThreads = config.ioThreads.intValue();
         ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("cinnabar-io"), factory);
+        // Listeners live on their own loop, so the data thread can wait for a rebind (CONFIG SET
+        // port/bind) without waiting on itself.
+        acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-accept"), factory);
         EventExecutor data;
         if (ioThreads == 1) {
             data = ioGroup.next();
@@ -72,8 +77,14 @@ public final class Network {
         server.start(data);
 
         if (config.port.value() != 0 || config.unixsocket.value().isEmpty()) {
-            bindTcp();
+            tcpListeners = bindTcp();
+            listeners.addAll(tcpListeners);
+            if (config.port.value() == 0) {
+                config.port.set(Integer.toString(port())); // an ephemeral port, as bound
+            }
         }
+        config.port.onApply(p -> rebindTcp("Unable to listen on this port. Check server logs."));
+        config.bind.onApply(p -> rebindTcp("Failed to bind to specified addresses."));
         if (!config.unixsocket.value().isEmpty()) {
             bindUnix(config.unixsocket.value());
         }
@@ -81,7 +92,7 @@ public final class Network {
 
     private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelClass) {
         ServerBootstrap b = new ServerBootstrap()
-                .group(ioGroup, ioGroup)
+                .group(acceptGroup, ioGroup)
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, config.tcpBacklog.intValue())
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -94,7 +105,25 @@ public final class Network {
         return b;
     }
 
-    private void bindTcp() throws Exception {
+    /** CONFIG SET port/bind: listen on the new addresses, then stop listening on the old ones. */
+    private void rebindTcp(String failure) throws io.cinnabar.config.ConfigException {
+        List<Channel> fresh;
+        try {
+            fresh = bindTcp();
+        } catch (Exception e) {
+            log.warn("{} ({})", failure, e.getMessage());
+            throw new io.cinnabar.config.ConfigException(failure);
+        }
+        for (Channel ch : tcpListeners) {
+            ch.close();
+            listeners.remove(ch);
+        }
+        tcpListeners = fresh;
+        listeners.addAll(fresh);
+    }
+
+    private List<Channel> bindTcp() throws Exception {
+        List<Channel> bound = new ArrayList<>();
         ServerBootstrap b = bootstrap(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
@@ -118,23 +147,20 @@ public final class Network {
         if (addresses.isEmpty()) {
             addresses.add("*");
         }
-        int bound = 0;
         for (String a : addresses) {
             boolean optional = a.startsWith("-");
             String host = optional ? a.substring(1) : a;
             InetSocketAddress addr = host.equals("*") ? new InetSocketAddress(port)
                     : host.equals("::*") ? new InetSocketAddress("::", port)
                     : new InetSocketAddress(host, port);
-            if (host.equals("::*") && bound > 0 && addresses.contains("*")) {
+            if (host.equals("::*") && !bound.isEmpty() && addresses.contains("*")) {
                 continue; // the wildcard bind already covers IPv6 on a dual-stack socket
             }
             try {
                 Channel ch = b.bind(addr).sync().channel();
-                listeners.add(ch);
-                bound++;
+                bound.add(ch);
                 if (port == 0) {
                     port = ((InetSocketAddress) ch.localAddress()).getPort();
-                    config.port.set(Integer.toString(port));
                     b = b.clone();
                 }
             } catch (Exception e) {
@@ -142,13 +168,18 @@ public final class Network {
                     log.debug("Optional bind {} failed: {}", a, e.getMessage());
                     continue;
                 }
+                for (Channel ch : bound) {
+                    ch.close();
+                }
                 throw new java.io.IOException("Could not create server TCP listening socket " + host + ":" + port + ": " + e.getMessage(), e);
             }
         }
-        if (bound == 0 && !anyOptional) {
+        if (bound.isEmpty() && !anyOptional) {
             throw new java.io.IOException("Failed listening on port " + port + " (tcp), aborting.");
         }
+        return bound;
     }
+
 
     private void bindUnix(String path) throws Exception {
         if (!epoll) {
@@ -195,6 +226,9 @@ public final class Network {
         }
         if (ioGroup != null) {
             ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (acceptGroup != null) {
+            acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         if (separateDataThread != null) {
             separateDataThread.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
