@@ -8,6 +8,7 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.command.KeyExtractor;
 import io.cinnabar.protocol.ReplyWriter;
 import io.cinnabar.server.Server;
+import io.cinnabar.util.Glob;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,7 +176,7 @@ public final class CommandCommands {
                 keep = s.aclCategories.contains(category);
                 break;
             case 3:
-                keep = globMatch(filterArg, s.name.getBytes(StandardCharsets.UTF_8));
+                keep = Glob.matchNoCase(filterArg, s.name.getBytes(StandardCharsets.UTF_8));
                 break;
             default:
                 keep = true;
@@ -417,94 +418,5 @@ public final class CommandCommands {
         } else {
             r.bulk(v.toString());
         }
-    }
-
-    // ------------------------------------------------------------------ glob
-
-    /**
-     * Redis's glob match, case-insensitive: '*', '?', '[...]' with '^' and ranges, '\' escapes.
-     * Every token but '*' matches one byte, so backtracking to the last '*' is enough and the
-     * cost stays O(pattern * subject).
-     */
-    static boolean globMatch(byte[] p, byte[] s) {
-        int pi = 0;
-        int si = 0;
-        int starP = -1;
-        int starS = 0;
-        while (si < s.length) {
-            if (pi < p.length && p[pi] == '*') {
-                while (pi < p.length && p[pi] == '*') {
-                    pi++;
-                }
-                if (pi == p.length) {
-                    return true;
-                }
-                starP = pi;
-                starS = si;
-                continue;
-            }
-            int next = pi < p.length ? matchToken(p, pi, s[si]) : -1;
-            if (next >= 0) {
-                pi = next;
-                si++;
-                continue;
-            }
-            if (starP < 0) {
-                return false;
-            }
-            pi = starP;
-            si = ++starS;
-        }
-        while (pi < p.length && p[pi] == '*') {
-            pi++;
-        }
-        return pi == p.length;
-    }
-
-    /** If the token at p[pi] matches byte c, the index after the token; else -1. */
-    private static int matchToken(byte[] p, int pi, byte c) {
-        int lc = lower(c);
-        byte t = p[pi];
-        if (t == '?') {
-            return pi + 1;
-        }
-        if (t == '\\' && pi + 1 < p.length) {
-            return lower(p[pi + 1]) == lc ? pi + 2 : -1;
-        }
-        if (t != '[') {
-            return lower(t) == lc ? pi + 1 : -1;
-        }
-        int i = pi + 1;
-        boolean not = i < p.length && p[i] == '^';
-        if (not) {
-            i++;
-        }
-        boolean match = false;
-        while (i < p.length && p[i] != ']') {
-            if (p[i] == '\\' && i + 1 < p.length) {
-                match |= lower(p[i + 1]) == lc;
-                i += 2;
-            } else if (i + 2 < p.length && p[i + 1] == '-') {
-                int a = lower(p[i]);
-                int b = lower(p[i + 2]);
-                if (a > b) {
-                    int x = a;
-                    a = b;
-                    b = x;
-                }
-                match |= lc >= a && lc <= b;
-                i += 3;
-            } else {
-                match |= lower(p[i]) == lc;
-                i++;
-            }
-        }
-        int end = i < p.length ? i + 1 : p.length;
-        return match != not ? end : -1;
-    }
-
-    private static int lower(byte b) {
-        int c = b & 0xff;
-        return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 }

@@ -9,6 +9,7 @@ import io.cinnabar.config.ConfigRewrite;
 import io.cinnabar.config.Param;
 import io.cinnabar.server.Client;
 import io.cinnabar.server.Server;
+import io.cinnabar.util.Glob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ final class ConfigCommands {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 2; i < ctx.argc(); i++) {
             String pattern = ctx.argString(i);
-            if (!GlobPattern.hasWildcards(pattern)) {
+            if (!Glob.hasWildcards(pattern)) {
                 Param p = config.find(pattern);
                 if (p != null) {
                     out.putIfAbsent(pattern, p.get());
@@ -47,7 +48,7 @@ final class ConfigCommands {
             }
             byte[] pat = ctx.arg(i);
             for (Map.Entry<String, Param> e : config.allNames().entrySet()) {
-                if (GlobPattern.matches(pat, e.getKey().getBytes(StandardCharsets.UTF_8), true)) {
+                if (Glob.matchNoCase(pat, e.getKey().getBytes(StandardCharsets.UTF_8))) {
                     out.putIfAbsent(e.getKey(), e.getValue().get());
                 }
             }

@@ -127,27 +127,7 @@ final class Monitor implements Server.CommandObserver, Server.ClientListener {
         }
     }
 
-    /** Redis's sdscatrepr: a quoted string with \n \r \t \a \b, \" \\ and \xHH escapes. */
     static void repr(StringBuilder b, byte[] s) {
-        b.append('"');
-        for (byte x : s) {
-            int c = x & 0xff;
-            switch (c) {
-                case '\\': b.append("\\\\"); break;
-                case '"': b.append("\\\""); break;
-                case '\n': b.append("\\n"); break;
-                case '\r': b.append("\\r"); break;
-                case '\t': b.append("\\t"); break;
-                case 7: b.append("\\a"); break;
-                case 8: b.append("\\b"); break;
-                default:
-                    if (c >= 0x20 && c < 0x7f) {
-                        b.append((char) c);
-                    } else {
-                        b.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
-                    }
-            }
-        }
-        b.append('"');
+        io.cinnabar.util.Repr.append(b, s);
     }
 }

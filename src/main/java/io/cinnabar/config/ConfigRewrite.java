@@ -150,25 +150,6 @@ public final class ConfigRewrite {
 
     /** A string in double quotes with Redis's escapes (sdscatrepr). */
     public static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            switch (c) {
-                case '\\': b.append("\\\\"); break;
-                case '"': b.append("\\\""); break;
-                case '\n': b.append("\\n"); break;
-                case '\r': b.append("\\r"); break;
-                case '\t': b.append("\\t"); break;
-                case 7: b.append("\\a"); break;
-                case '\b': b.append("\\b"); break;
-                default:
-                    if (c >= 0x20 && c < 0x7f) {
-                        b.append((char) c);
-                    } else {
-                        b.append(String.format("\\x%02x", c));
-                    }
-            }
-        }
-        return b.append('"').toString();
+        return io.cinnabar.util.Repr.quote(s);
     }
 }

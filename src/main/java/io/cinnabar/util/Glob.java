@@ -26,6 +26,11 @@ public final class Glob {
         return match(pattern, 0, pattern.length, string, 0, string.length, false);
     }
 
+    /** True if the pattern has a wildcard at all (otherwise it can be looked up by name). */
+    public static boolean hasWildcards(String pattern) {
+        return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.indexOf('[') >= 0;
+    }
+
     public static boolean matchNoCase(byte[] pattern, byte[] string) {
         return match(pattern, 0, pattern.length, string, 0, string.length, true);
     }
