@@ -128,6 +128,16 @@ public final class Database {
         keyspace.beforeWrite(this, key);
         int size = charge(key, value);
         if (findLive(key)) {
+            Object previous = table.value();
+            if (previous instanceof byte[] && value instanceof byte[] && previous != value
+                    && ((byte[]) previous).length == ((byte[]) value).length) {
+                // Overwrite a same-size string in place: the new bytes then die young instead
+                // of being copied by the next young collection (which is bound by memory
+                // latency, one object at a time). Stored strings are never shared, and the
+                // listeners above have seen the old value already.
+                System.arraycopy((byte[]) value, 0, (byte[]) previous, 0, ((byte[]) value).length);
+                value = previous;
+            }
             memory += size - table.chargedSize();
             table.setValue(value);
             table.setChargedSize(size);
