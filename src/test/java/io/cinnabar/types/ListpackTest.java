@@ -336,6 +336,25 @@ class ListpackTest {
         assertEquals(16382 + 2, Listpack.entrySize(new byte[16377]));
     }
 
+    /** Entries whose backlen needs 3 and 4 bytes (2097151 is the first 4-byte length in Redis). */
+    @Test
+    void walksOverEntriesWithWideBacklens() {
+        Listpack lp = new Listpack();
+        lp.appendLong(1);
+        lp.append(new byte[2097150 - 5]);
+        lp.append(new byte[2097151 - 5]);
+        lp.appendLong(2);
+        assertEquals(2097150 + 3, lp.entryBytes(lp.seek(1)));
+        assertEquals(2097151 + 4, lp.entryBytes(lp.seek(2)));
+        assertEquals(2, lp.intValue(lp.seek(-1)));
+        assertEquals(1, lp.intValue(lp.prev(lp.prev(lp.prev(lp.last())))));
+        assertEquals(2097151 - 5, lp.strLength(lp.seek(-2)));
+        assertTrue(Listpack.isValid(lp.toBytes()));
+        lp.delete(lp.seek(1));
+        assertEquals(1, lp.intValue(lp.prev(lp.prev(lp.last()))));
+        assertEquals(Listpack.EMPTY_SIZE + 2 + 2097151 + 4 + 2, lp.bytes());
+    }
+
     @Test
     void headerCountSaturatesAndFromBytesCountsByScanning() {
         Listpack lp = new Listpack();
