@@ -14,5 +14,6 @@ public final class Families {
         KeyCommands.install(server);
         StringCommands.install(server);
         TransactionCommands.install(server);
+        ScriptingCommands.install(server);
     }
 }

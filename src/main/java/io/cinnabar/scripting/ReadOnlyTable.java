@@ -1,0 +1,91 @@
+package io.cinnabar.scripting;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+
+/**
+ * A table scripts may read but not change once sealed, as Redis 7.0 locks the globals and every
+ * library table. An assignment in script code fails with the position of the assigning line
+ * ("user_script:1: Attempt to modify a readonly table"); a change through a library function
+ * (rawset, setmetatable, table.insert) fails without one, because in Lua the error is then raised
+ * inside a C function.
+ */
+class ReadOnlyTable extends LuaTable {
+    static final String READONLY = "Attempt to modify a readonly table";
+
+    private boolean sealed;
+
+    void seal() {
+        sealed = true;
+    }
+
+    boolean sealed() {
+        return sealed;
+    }
+
+    /** Runs a change while sealed (EVAL sets KEYS and ARGV this way). */
+    void rawsetUnsealed(String key, LuaValue value) {
+        super.rawset(LuaValue.valueOf(key), value);
+    }
+
+    private void checkAssign() {
+        if (sealed) {
+            throw new LuaError(READONLY);
+        }
+    }
+
+    private void checkLibraryChange() {
+        if (sealed) {
+            throw new ScriptErrors.UnpositionedError(READONLY);
+        }
+    }
+
+    @Override
+    public void set(int key, LuaValue value) {
+        checkAssign();
+        super.set(key, value);
+    }
+
+    @Override
+    public void set(LuaValue key, LuaValue value) {
+        checkAssign();
+        super.set(key, value);
+    }
+
+    @Override
+    public void rawset(int key, LuaValue value) {
+        checkLibraryChange();
+        super.rawset(key, value);
+    }
+
+    @Override
+    public void rawset(LuaValue key, LuaValue value) {
+        checkLibraryChange();
+        super.rawset(key, value);
+    }
+
+    @Override
+    public LuaValue setmetatable(LuaValue metatable) {
+        checkLibraryChange();
+        return super.setmetatable(metatable);
+    }
+
+    @Override
+    public LuaValue remove(int pos) {
+        checkLibraryChange();
+        return super.remove(pos);
+    }
+
+    @Override
+    public void insert(int pos, LuaValue value) {
+        checkLibraryChange();
+        super.insert(pos, value);
+    }
+
+    @Override
+    public void sort(LuaValue comparator) {
+        checkLibraryChange();
+        super.sort(comparator);
+    }
+}
