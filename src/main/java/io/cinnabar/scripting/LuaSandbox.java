@@ -2,7 +2,6 @@ package io.cinnabar.scripting;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
@@ -48,10 +47,9 @@ final class LuaSandbox {
     private static final String[] TABLE = {"concat", "insert", "remove", "sort"};
     private static final String[] COROUTINE = {"create", "resume", "running", "status", "wrap", "yield"};
 
-    /** luaj's machinery (compiler, hook); scripts never see this table. */
-    final Globals globals = new Globals();
-    /** The globals scripts see. */
-    final ReadOnlyTable env = new ReadOnlyTable();
+    /** luaj's machinery (compiler, hook) and the globals scripts see, in one table. */
+    final SandboxGlobals globals = new SandboxGlobals();
+    final SandboxGlobals env = globals;
     private final LuaRandom random = new LuaRandom();
 
     LuaSandbox(ScriptHook hook, LuaTable redisApi, Killable killable) {
@@ -65,38 +63,43 @@ final class LuaSandbox {
         LuaC.install(globals);
         globals.debuglib = hook;
 
+        LuaTable libraries = new LuaTable();
+        for (LuaValue k : globals.keys()) {
+            libraries.rawset(k, globals.rawget(k));
+            globals.rawset(k, LuaValue.NIL);
+        }
         for (String name : BASE) {
-            env.rawset(name, globals.get(name));
+            env.rawset(name, libraries.get(name));
         }
         env.rawset("_G", env);
         env.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
         env.rawset("error", new Error());
         env.rawset("pcall", new Pcall(killable));
-        env.rawset("tostring", new Tostring(globals.get("tostring")));
+        env.rawset("tostring", new Tostring(libraries.get("tostring")));
         env.rawset("unpack", new Unpack());
         env.rawset("loadstring", new Loadstring());
         env.rawset("load", new Load());
         env.rawset("gcinfo", new Gcinfo());
-        env.rawset("tonumber", new Tonumber(globals.get("tonumber")));
+        env.rawset("tonumber", new Tonumber(libraries.get("tonumber")));
         env.rawset("__redis__err__handler", new ErrHandler());
 
-        ReadOnlyTable string = copy(globals.get("string"), STRING);
+        ReadOnlyTable string = copy(libraries.get("string"), STRING);
         string.rawset("gfind", string.get("gmatch"));
         env.rawset("string", string);
-        ReadOnlyTable math = copy(globals.get("math"), MATH);
+        ReadOnlyTable math = copy(libraries.get("math"), MATH);
         math.rawset("mod", math.get("fmod"));
         math.rawset("log10", new Log10());
         math.rawset("random", new Random());
         math.rawset("randomseed", new RandomSeed());
         env.rawset("math", math);
-        ReadOnlyTable table = copy(globals.get("table"), TABLE);
+        ReadOnlyTable table = copy(libraries.get("table"), TABLE);
         table.rawset("getn", new Getn());
         table.rawset("maxn", new Maxn());
         table.rawset("setn", new Setn());
         table.rawset("foreach", new Foreach(false));
         table.rawset("foreachi", new Foreach(true));
         env.rawset("table", table);
-        env.rawset("coroutine", copy(globals.get("coroutine"), COROUTINE));
+        env.rawset("coroutine", copy(libraries.get("coroutine"), COROUTINE));
         env.rawset("redis", redisApi);
 
         ReadOnlyTable globalsMeta = new ReadOnlyTable();
@@ -118,11 +121,16 @@ final class LuaSandbox {
     }
 
     private static void sealAll(LuaValue v) {
-        if (!(v instanceof ReadOnlyTable) || ((ReadOnlyTable) v).sealed()) {
+        LuaTable t;
+        if (v instanceof ReadOnlyTable && !((ReadOnlyTable) v).sealed()) {
+            ((ReadOnlyTable) v).seal();
+            t = (LuaTable) v;
+        } else if (v instanceof SandboxGlobals && !((SandboxGlobals) v).sealed()) {
+            ((SandboxGlobals) v).seal();
+            t = (LuaTable) v;
+        } else {
             return;
         }
-        ReadOnlyTable t = (ReadOnlyTable) v;
-        t.seal();
         for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
             sealAll(e.arg(2));
         }

@@ -30,12 +30,22 @@ class ReadOnlyTable extends LuaTable {
     }
 
     private void checkAssign() {
+        checkAssign(sealed);
+    }
+
+    private void checkLibraryChange() {
+        checkLibraryChange(sealed);
+    }
+
+    /** An assignment in script code to a sealed table. */
+    static void checkAssign(boolean sealed) {
         if (sealed) {
             throw new LuaError(READONLY);
         }
     }
 
-    private void checkLibraryChange() {
+    /** A change to a sealed table through a library function. */
+    static void checkLibraryChange(boolean sealed) {
         if (sealed) {
             throw new ScriptErrors.UnpositionedError(READONLY);
         }

@@ -179,6 +179,7 @@ public final class ScriptEngine {
         while (run.state.get() != ScriptRun.FINISHED) {
             long now = System.nanoTime();
             if (detachable && threshold > 0 && now - deadline >= 0) {
+                run.detachRequested = true;
                 if (run.state.compareAndSet(ScriptRun.ATTACHED, ScriptRun.DETACHED)) {
                     return false;
                 }
@@ -311,13 +312,16 @@ public final class ScriptEngine {
         if (argv == null) {
             reply = ScriptErrors.errorTable(args.narg() == 0 ? "Please specify at least one argument for this redis lib call"
                     : "Lua redis lib command arguments must be strings or integers");
-        } else if (run.state.compareAndSet(ScriptRun.ATTACHED, ScriptRun.IN_CALL)) {
+        } else if (!run.detachRequested && run.state.compareAndSet(ScriptRun.ATTACHED, ScriptRun.IN_CALL)) {
             try {
                 reply = command(run, argv);
             } finally {
                 run.state.set(ScriptRun.ATTACHED);
             }
         } else {
+            while (run.state.get() == ScriptRun.ATTACHED) {
+                Thread.onSpinWait(); // the data thread is about to detach
+            }
             CompletableFuture<LuaValue> done = new CompletableFuture<>();
             server.dataThread().execute(() -> {
                 try {

@@ -26,6 +26,12 @@ final class ScriptRun {
     final AtomicInteger state = new AtomicInteger(ATTACHED);
     final Thread waiter;
 
+    /**
+     * The data thread wants to detach: the script stops running commands directly, so the data
+     * thread's compare-and-set from ATTACHED cannot lose forever to a script calling in a loop.
+     */
+    volatile boolean detachRequested;
+
     /** SCRIPT KILL or SHUTDOWN NOSAVE asked the script to stop. */
     volatile boolean killRequested;
     /** The script ran a write command: SCRIPT KILL may no longer stop it. */
