@@ -48,8 +48,8 @@ final class LuaSandbox {
     private static final String[] COROUTINE = {"create", "resume", "running", "status", "wrap", "yield"};
 
     /** luaj's machinery (compiler, hook) and the globals scripts see, in one table. */
-    final SandboxGlobals globals = new SandboxGlobals();
-    final SandboxGlobals env = globals;
+    final ReadOnlyTable globals = new ReadOnlyTable();
+    final ReadOnlyTable env = globals;
     private final LuaRandom random = new LuaRandom();
 
     LuaSandbox(ScriptHook hook, LuaTable redisApi, Killable killable) {
@@ -121,16 +121,11 @@ final class LuaSandbox {
     }
 
     private static void sealAll(LuaValue v) {
-        LuaTable t;
-        if (v instanceof ReadOnlyTable && !((ReadOnlyTable) v).sealed()) {
-            ((ReadOnlyTable) v).seal();
-            t = (LuaTable) v;
-        } else if (v instanceof SandboxGlobals && !((SandboxGlobals) v).sealed()) {
-            ((SandboxGlobals) v).seal();
-            t = (LuaTable) v;
-        } else {
+        if (!(v instanceof ReadOnlyTable) || ((ReadOnlyTable) v).sealed()) {
             return;
         }
+        ReadOnlyTable t = (ReadOnlyTable) v;
+        t.seal();
         for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
             sealAll(e.arg(2));
         }

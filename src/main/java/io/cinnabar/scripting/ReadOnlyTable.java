@@ -1,7 +1,7 @@
 package io.cinnabar.scripting;
 
+import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
-import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
 /**
@@ -10,8 +10,12 @@ import org.luaj.vm2.LuaValue;
  * ("user_script:1: Attempt to modify a readonly table"); a change through a library function
  * (rawset, setmetatable, table.insert) fails without one, because in Lua the error is then raised
  * inside a C function.
+ *
+ * <p>It is a luaj Globals so that it can also be the globals table of scripts: luaj runs its
+ * instruction hook (SCRIPT KILL) only in functions whose environment is a Globals. As a plain
+ * library table the extra fields stay unused.
  */
-class ReadOnlyTable extends LuaTable {
+class ReadOnlyTable extends Globals {
     static final String READONLY = "Attempt to modify a readonly table";
 
     private boolean sealed;
@@ -29,23 +33,15 @@ class ReadOnlyTable extends LuaTable {
         super.rawset(LuaValue.valueOf(key), value);
     }
 
-    private void checkAssign() {
-        checkAssign(sealed);
-    }
-
-    private void checkLibraryChange() {
-        checkLibraryChange(sealed);
-    }
-
     /** An assignment in script code to a sealed table. */
-    static void checkAssign(boolean sealed) {
+    private void checkAssign() {
         if (sealed) {
             throw new LuaError(READONLY);
         }
     }
 
     /** A change to a sealed table through a library function. */
-    static void checkLibraryChange(boolean sealed) {
+    private void checkLibraryChange() {
         if (sealed) {
             throw new ScriptErrors.UnpositionedError(READONLY);
         }
