@@ -72,6 +72,10 @@ public final class Dispatcher {
             reject(ctx, spec, "ERR Replica can't interact with the keyspace");
             return;
         }
+        if (server.busyReply() != null && !spec.has(CommandFlag.ALLOW_BUSY)) {
+            reject(ctx, spec, server.busyReply());
+            return;
+        }
         if (server.pause().shouldPostpone(client, spec)) {
             server.pause().postpone(client, argv);
             return;

@@ -34,7 +34,8 @@ public final class DoubleFormat {
         return plain.indexOf('.') >= 0 ? stripZeros(plain) : plain;
     }
 
-    private static String stripZeros(String s) {
+    /** Drops trailing zeros after a decimal point, and the point if nothing follows it. */
+    public static String stripZeros(String s) {
         if (s.indexOf('.') < 0) {
             return s;
         }

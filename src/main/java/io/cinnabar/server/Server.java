@@ -58,6 +58,7 @@ public final class Server {
     private EventExecutor dataThread;
     private ScheduledFuture<?> cronTask;
     private Runnable shutdownAction = () -> {};
+    private String busyReply;
     private long cronLoops;
     private int expireDbCursor;
 
@@ -172,6 +173,27 @@ public final class Server {
 
     // ---------------------------------------------------------------- clients
 
+    /**
+     * A client without a connection, for a module that runs commands itself (the Lua script
+     * client): its replies stay in its own buffer. It takes no client id from the connections.
+     */
+    public Client newInternalClient() {
+        return new Client(0, new io.netty.channel.embedded.EmbeddedChannel(), this, true);
+    }
+
+    /**
+     * The error every command not flagged allow_busy gets while a script runs past
+     * busy-reply-threshold (null when none does). Set by the scripting module; while set, the
+     * cron and the serving of blocked clients wait, so the script stays atomic.
+     */
+    public String busyReply() {
+        return busyReply;
+    }
+
+    public void setBusyReply(String busyReply) {
+        this.busyReply = busyReply;
+    }
+
     public Client newClient(io.netty.channel.Channel channel) {
         boolean authenticated = config.requirepass.value().isEmpty();
         return new Client(nextClientId.getAndIncrement(), channel, this, authenticated);
@@ -271,7 +293,7 @@ public final class Server {
             c.armSkip();
         }
         markForFlush(c);
-        if (blocking.hasReadyKeys()) {
+        if (busyReply == null && blocking.hasReadyKeys()) {
             blocking.serveReadyKeys();
         }
     }
@@ -299,7 +321,7 @@ public final class Server {
     }
 
     /** Sends every pending reply buffer: one write and one flush per client per batch. */
-    void flushPending() {
+    public void flushPending() {
         for (int i = 0; i < flushList.size(); i++) {
             Client c = flushList.get(i);
             c.pendingFlush = false;
@@ -344,6 +366,9 @@ public final class Server {
     // ---------------------------------------------------------------- cron
 
     private void cron() {
+        if (busyReply != null) {
+            return; // a script is running: expiring or rehashing now would break its atomicity
+        }
         try {
             cronLoops++;
             keyspace.tick();

@@ -1,0 +1,438 @@
+package io.cinnabar.scripting;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.CoroutineLib;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.TwoArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.ZeroArgFunction;
+import org.luaj.vm2.lib.jse.JseBaseLib;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+/**
+ * The Lua 5.1 world Redis 7.0 gives a script, built on luaj (a Lua 5.2 engine): exactly the
+ * globals Redis leaves (no os, io, print, loadfile, dofile, require, debug, getfenv), the 5.1
+ * functions luaj lacks (unpack, loadstring, table.getn, math.mod, ...), and every table sealed so
+ * that a script can neither create globals nor patch a library. Reading a global that does not
+ * exist is an error, as in Redis.
+ */
+final class LuaSandbox {
+    private static final String[] BASE = {
+        "assert", "collectgarbage", "getmetatable", "ipairs", "next", "pairs", "rawequal", "rawget",
+        "rawset", "select", "setmetatable", "tonumber", "type", "xpcall",
+    };
+    private static final String[] STRING = {
+        "byte", "char", "dump", "find", "format", "gmatch", "gsub", "len", "lower", "match", "rep",
+        "reverse", "sub", "upper",
+    };
+    private static final String[] MATH = {
+        "abs", "acos", "asin", "atan", "atan2", "ceil", "cos", "cosh", "deg", "exp", "floor", "fmod",
+        "frexp", "huge", "ldexp", "log", "max", "min", "modf", "pi", "pow", "rad", "sin", "sinh",
+        "sqrt", "tan", "tanh",
+    };
+    private static final String[] TABLE = {"concat", "insert", "remove", "sort"};
+    private static final String[] COROUTINE = {"create", "resume", "running", "status", "wrap", "yield"};
+
+    /** luaj's machinery (compiler, hook) and the globals scripts see, in one table. */
+    final ReadOnlyTable globals = new ReadOnlyTable();
+    final ReadOnlyTable env = globals;
+    private final LuaRandom random = new LuaRandom();
+
+    LuaSandbox(ScriptHook hook, LuaTable redisApi, Killable killable) {
+        globals.load(new JseBaseLib());
+        globals.load(new org.luaj.vm2.lib.PackageLib()); // the other libraries register in package.loaded
+        globals.load(new TableLib());
+        globals.load(new StringLib());
+        globals.load(new CoroutineLib());
+        globals.load(new JseMathLib());
+        LoadState.install(globals);
+        LuaC.install(globals);
+        globals.debuglib = hook;
+
+        LuaTable libraries = new LuaTable();
+        for (LuaValue k : globals.keys()) {
+            libraries.rawset(k, globals.rawget(k));
+            globals.rawset(k, LuaValue.NIL);
+        }
+        for (String name : BASE) {
+            env.rawset(name, libraries.get(name));
+        }
+        env.rawset("_G", env);
+        env.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        env.rawset("error", new Error());
+        env.rawset("pcall", new Pcall(killable));
+        env.rawset("tostring", new Tostring(libraries.get("tostring")));
+        env.rawset("unpack", new Unpack());
+        env.rawset("loadstring", new Loadstring());
+        env.rawset("load", new Load());
+        env.rawset("gcinfo", new Gcinfo());
+        env.rawset("tonumber", new Tonumber(libraries.get("tonumber")));
+        env.rawset("__redis__err__handler", new ErrHandler());
+
+        ReadOnlyTable string = copy(libraries.get("string"), STRING);
+        string.rawset("gfind", string.get("gmatch"));
+        env.rawset("string", string);
+        ReadOnlyTable math = copy(libraries.get("math"), MATH);
+        math.rawset("mod", math.get("fmod"));
+        math.rawset("log10", new Log10());
+        math.rawset("random", new Random());
+        math.rawset("randomseed", new RandomSeed());
+        env.rawset("math", math);
+        ReadOnlyTable table = copy(libraries.get("table"), TABLE);
+        table.rawset("getn", new Getn());
+        table.rawset("maxn", new Maxn());
+        table.rawset("setn", new Setn());
+        table.rawset("foreach", new Foreach(false));
+        table.rawset("foreachi", new Foreach(true));
+        env.rawset("table", table);
+        env.rawset("coroutine", copy(libraries.get("coroutine"), COROUTINE));
+        env.rawset("redis", redisApi);
+
+        ReadOnlyTable globalsMeta = new ReadOnlyTable();
+        globalsMeta.rawset("__index", new NonexistentGlobal());
+        env.setmetatable(globalsMeta);
+        ReadOnlyTable stringMeta = new ReadOnlyTable();
+        stringMeta.rawset("__index", string);
+        LuaString.s_metatable = stringMeta;
+        sealAll(env);
+        stringMeta.seal();
+    }
+
+    private static ReadOnlyTable copy(LuaValue from, String[] names) {
+        ReadOnlyTable t = new ReadOnlyTable();
+        for (String n : names) {
+            t.rawset(n, from.get(n));
+        }
+        return t;
+    }
+
+    private static void sealAll(LuaValue v) {
+        if (!(v instanceof ReadOnlyTable) || ((ReadOnlyTable) v).sealed()) {
+            return;
+        }
+        ReadOnlyTable t = (ReadOnlyTable) v;
+        t.seal();
+        for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
+            sealAll(e.arg(2));
+        }
+        sealAll(t.getmetatable());
+    }
+
+    /** Compiles script text with the sandbox as its globals; compile errors are LuaErrors. */
+    LuaFunction compile(byte[] body, int offset, String chunkName) {
+        LuaValue f = globals.load(new ByteArrayInputStream(body, offset, body.length - offset), chunkName, "t", env);
+        noTailCalls(((LuaClosure) f).p);
+        return (LuaFunction) f;
+    }
+
+    /**
+     * Turns "return f(x)" tail calls into plain calls (the RETURN after each stays). luaj runs a
+     * tail call after its caller's frame is gone, so an error in redis.call would lose the line
+     * Redis reports ("on @user_script:1"); Lua 5.1 also runs a C function tail call in place.
+     */
+    private static void noTailCalls(Prototype p) {
+        int[] code = p.code;
+        for (int i = 0; i < code.length; i++) {
+            if ((code[i] & 0x3F) == Lua.OP_TAILCALL) {
+                code[i] = (code[i] & ~0x3F) | Lua.OP_CALL;
+            }
+        }
+        for (Prototype child : p.p) {
+            noTailCalls(child);
+        }
+    }
+
+    // ---------------------------------------------------------------- base functions
+
+    /** Something a running script can be: killed (pcall must not catch that). */
+    interface Killable {
+        boolean killed();
+    }
+
+    private static final class Error extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            throw new ScriptErrors.RaisedError(args.arg1(), args.optint(2, 1));
+        }
+    }
+
+    /**
+     * Redis's pcall: an error raised as a table {err=...} (what redis.call raises) is returned as
+     * its message string, as in Redis before 7.0; a killed script stays killed.
+     */
+    private static final class Pcall extends VarArgFunction {
+        private final Killable killable;
+
+        Pcall(Killable killable) {
+            this.killable = killable;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue f = args.checkvalue(1);
+            try {
+                return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args.subargs(2)));
+            } catch (LuaError e) {
+                if (killable.killed()) {
+                    throw e;
+                }
+                LuaValue v = ScriptErrors.luaValue(e);
+                if (v.istable()) {
+                    LuaValue err = v.get("err");
+                    if (err.isstring()) {
+                        v = err;
+                    }
+                }
+                return LuaValue.varargsOf(LuaValue.FALSE, v);
+            } catch (StackOverflowError e) {
+                return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("stack overflow"));
+            }
+        }
+    }
+
+    /** tostring with Lua 5.1's "%.14g" for numbers. */
+    private static final class Tostring extends OneArgFunction {
+        private final LuaValue luajTostring;
+
+        Tostring(LuaValue luajTostring) {
+            this.luajTostring = luajTostring;
+        }
+
+        @Override
+        public LuaValue call(LuaValue v) {
+            if (v.type() == LuaValue.TNUMBER) {
+                return LuaValue.valueOf(LuaNumbers.format14g(v.todouble()));
+            }
+            return luajTostring.call(v);
+        }
+    }
+
+    /** tonumber with Lua 5.1's reading of decimal text (strtod, then hex, trailing spaces). */
+    private static final class Tonumber extends VarArgFunction {
+        private final LuaValue luajTonumber;
+
+        Tonumber(LuaValue luajTonumber) {
+            this.luajTonumber = luajTonumber;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue v = args.checkvalue(1);
+            if (!args.isnoneornil(2) && args.checkint(2) != 10) {
+                return luajTonumber.invoke(args);
+            }
+            if (v.type() == LuaValue.TNUMBER) {
+                return v;
+            }
+            if (v.type() != LuaValue.TSTRING) {
+                return LuaValue.NIL;
+            }
+            double d = LuaNumbers.parse(v.tojstring());
+            return Double.isNaN(d) && !LuaNumbers.isNanText(v.tojstring()) ? LuaValue.NIL : LuaValue.valueOf(d);
+        }
+    }
+
+    private static final class Unpack extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            int from = args.optint(2, 1);
+            int to = args.isnoneornil(3) ? t.length() : args.checkint(3);
+            return t.unpack(from, to);
+        }
+    }
+
+    /** loadstring(text [, chunkname]): a function, or nil and the compile error. */
+    private final class Loadstring extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString text = args.checkstring(1);
+            String name = args.isnoneornil(2) ? text.tojstring() : args.checkjstring(2);
+            return compileChunk(text.m_bytes, text.m_offset, text.m_length, name);
+        }
+    }
+
+    /** Lua 5.1's load(function [, chunkname]): the pieces the function returns, compiled. */
+    private final class Load extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaFunction reader = args.checkfunction(1);
+            String name = args.optjstring(2, "=(load)");
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            while (true) {
+                LuaValue piece = reader.call();
+                if (piece.isnil() || (piece.isstring() && piece.length() == 0)) {
+                    break;
+                }
+                if (!piece.isstring()) {
+                    return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("reader function must return a string"));
+                }
+                LuaString s = piece.checkstring();
+                text.write(s.m_bytes, s.m_offset, s.m_length);
+            }
+            byte[] b = text.toByteArray();
+            return compileChunk(b, 0, b.length, name);
+        }
+    }
+
+    private Varargs compileChunk(byte[] text, int offset, int length, String chunkName) {
+        try {
+            LuaValue f = globals.load(new ByteArrayInputStream(text, offset, length), chunkName, "t", env);
+            noTailCalls(((LuaClosure) f).p);
+            return f;
+        } catch (LuaError e) {
+            return LuaValue.varargsOf(LuaValue.NIL, ScriptErrors.luaValue(e));
+        }
+    }
+
+    private static final class Gcinfo extends ZeroArgFunction {
+        @Override
+        public LuaValue call() {
+            Runtime r = Runtime.getRuntime();
+            return LuaValue.valueOf((int) ((r.totalMemory() - r.freeMemory()) / 1024));
+        }
+    }
+
+    /**
+     * The error handler Redis keeps as a global: turns an error into {err=, source=, line=}.
+     * Scripts rarely call it; the runner builds the same information from luaj's error itself.
+     */
+    private static final class ErrHandler extends OneArgFunction {
+        @Override
+        public LuaValue call(LuaValue err) {
+            if (err.istable()) {
+                return err;
+            }
+            LuaTable t = new LuaTable();
+            t.rawset("err", LuaValue.valueOf("ERR " + LuaNumbers.toLuaString(err)));
+            return t;
+        }
+    }
+
+    private static final class NonexistentGlobal extends TwoArgFunction {
+        @Override
+        public LuaValue call(LuaValue table, LuaValue key) {
+            throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
+        }
+    }
+
+    // ---------------------------------------------------------------- math and table additions
+
+    private static final class Log10 extends OneArgFunction {
+        @Override
+        public LuaValue call(LuaValue x) {
+            return LuaValue.valueOf(Math.log10(x.checkdouble()));
+        }
+    }
+
+    /** math.random over Redis's rand48, so a seeded script draws Redis's numbers. */
+    private final class Random extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            double r = (double) (random.next() % Integer.MAX_VALUE) / (double) Integer.MAX_VALUE;
+            switch (args.narg()) {
+                case 0:
+                    return LuaValue.valueOf(r);
+                case 1: {
+                    int upper = args.checkint(1);
+                    if (upper < 1) {
+                        throw new LuaError("bad argument #1 to 'random' (interval is empty)");
+                    }
+                    return LuaValue.valueOf(Math.floor(r * upper) + 1);
+                }
+                case 2: {
+                    int lower = args.checkint(1);
+                    int upper = args.checkint(2);
+                    if (lower > upper) {
+                        throw new LuaError("bad argument #2 to 'random' (interval is empty)");
+                    }
+                    return LuaValue.valueOf(Math.floor(r * (upper - lower + 1)) + lower);
+                }
+                default:
+                    throw new LuaError("wrong number of arguments");
+            }
+        }
+    }
+
+    private final class RandomSeed extends OneArgFunction {
+        @Override
+        public LuaValue call(LuaValue seed) {
+            random.seed(seed.checkint());
+            return LuaValue.NONE;
+        }
+    }
+
+    private static final class Getn extends OneArgFunction {
+        @Override
+        public LuaValue call(LuaValue t) {
+            return LuaValue.valueOf(t.checktable().length());
+        }
+    }
+
+    private static final class Maxn extends OneArgFunction {
+        @Override
+        public LuaValue call(LuaValue arg) {
+            LuaTable t = arg.checktable();
+            double max = 0;
+            for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
+                if (e.arg1().type() == LuaValue.TNUMBER && e.arg1().todouble() > max) {
+                    max = e.arg1().todouble();
+                }
+            }
+            return LuaValue.valueOf(max);
+        }
+    }
+
+    private static final class Setn extends TwoArgFunction {
+        @Override
+        public LuaValue call(LuaValue t, LuaValue n) {
+            throw new LuaError("'setn' is obsolete");
+        }
+    }
+
+    /** table.foreach / table.foreachi: stop at the first non-nil result and return it. */
+    private static final class Foreach extends TwoArgFunction {
+        private final boolean indexed;
+
+        Foreach(boolean indexed) {
+            this.indexed = indexed;
+        }
+
+        @Override
+        public LuaValue call(LuaValue arg, LuaValue fn) {
+            LuaTable t = arg.checktable();
+            LuaFunction f = fn.checkfunction();
+            if (indexed) {
+                int n = t.length();
+                for (int i = 1; i <= n; i++) {
+                    LuaValue r = f.call(LuaValue.valueOf(i), t.get(i));
+                    if (!r.isnil()) {
+                        return r;
+                    }
+                }
+                return LuaValue.NIL;
+            }
+            for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
+                LuaValue r = f.call(e.arg1(), e.arg(2));
+                if (!r.isnil()) {
+                    return r;
+                }
+            }
+            return LuaValue.NIL;
+        }
+    }
+}
