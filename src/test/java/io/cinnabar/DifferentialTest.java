@@ -19,7 +19,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 
-/** Every script in src/test/resources/diff, run against Cinnabar and a real redis-server. */
+/**
+ * Every script in src/test/resources/diff, run against Cinnabar and a real redis-server. With
+ * {@code -DdiffScripts=<prefix>} only the scripts whose names start with it run (one family's).
+ */
 @Timeout(300)
 class DifferentialTest {
     private static RedisOracle redis;
@@ -46,7 +49,8 @@ class DifferentialTest {
         Path dir = Path.of(DifferentialTest.class.getResource("/diff").toURI());
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+            String only = System.getProperty("diffScripts", "");
+            files = s.filter(p -> p.toString().endsWith(".txt") && p.getFileName().toString().startsWith(only)).sorted().toList();
         }
         return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             String script = Files.readString(file, StandardCharsets.UTF_8);

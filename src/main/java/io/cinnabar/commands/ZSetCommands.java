@@ -13,10 +13,10 @@ import io.cinnabar.server.Server;
 import io.cinnabar.types.ByteDict;
 import io.cinnabar.types.LexRange;
 import io.cinnabar.types.ScoreRange;
+import io.cinnabar.types.SetValue;
 import io.cinnabar.types.Strtod;
 import io.cinnabar.types.ZSetValue;
 import io.cinnabar.types.ZSkipList;
-import io.cinnabar.util.Glob;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -686,10 +686,12 @@ public final class ZSetCommands {
         genericZpop(ctx, 1, 1, where, false, count, nested, false);
     }
 
+    /** Redis's getPositiveLongFromObjectOrReply: one error for a non-number and a negative one. */
     private static long positiveLong(CommandContext ctx, int i) {
-        long v = ctx.argLong(i);
+        String error = "ERR value is out of range, must be positive";
+        long v = CommandContext.parseLong(ctx.arg(i), error);
         if (v < 0) {
-            throw new CommandError("ERR value is out of range, must be positive");
+            throw new CommandError(error);
         }
         return v;
     }
@@ -835,18 +837,54 @@ public final class ZSetCommands {
 
     // ---------------------------------------------------------------- ZUNION, ZINTER, ZDIFF
 
-    /** One input of a set operation. */
+    /** One input of a set operation: a sorted set, a plain set (every score 1), or nothing. */
     private static final class Source {
-        final ZSetValue z;
+        final Object value;
         double weight = 1;
 
-        Source(ZSetValue z) {
-            this.z = z;
+        Source(Object value) {
+            this.value = value;
         }
 
         int size() {
-            return z == null ? 0 : z.size();
+            if (value == null) {
+                return 0;
+            }
+            return value instanceof ZSetValue ? ((ZSetValue) value).size() : ((SetValue) value).size();
         }
+
+        /** The member's score here, NaN when absent. */
+        double score(byte[] member) {
+            if (value instanceof ZSetValue) {
+                return ((ZSetValue) value).score(member);
+            }
+            return value != null && ((SetValue) value).contains(member) ? 1 : Double.NaN;
+        }
+
+        /** Visits every member (a sorted set from its highest down, as Redis's iterator) until told to stop. */
+        void forEach(MemberVisitor visitor) {
+            if (value instanceof ZSetValue) {
+                ZSetValue z = (ZSetValue) value;
+                ZSetValue.Cursor c = new ZSetValue.Cursor();
+                for (z.seekRank(c, 0, true); c.valid(); c.prev()) {
+                    if (!visitor.visit(c.member(), c.score())) {
+                        return;
+                    }
+                }
+            } else if (value != null) {
+                SetValue set = (SetValue) value;
+                for (int p = set.firstPosition(); p >= 0; p = set.nextPosition(p)) {
+                    if (!visitor.visit(set.memberAt(p), 1)) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private interface MemberVisitor {
+        /** Returns false to stop the walk. */
+        boolean visit(byte[] member, double score);
     }
 
     /**
@@ -867,10 +905,10 @@ public final class ZSetCommands {
         int j = numKeysIdx + 1;
         for (int i = 0; i < setnum; i++, j++) {
             Object v = db.get(ctx.arg(j));
-            if (v != null && !(v instanceof ZSetValue)) {
+            if (v != null && !(v instanceof ZSetValue) && !(v instanceof SetValue)) {
                 throw CommandError.wrongType();
             }
-            src[i] = new Source((ZSetValue) v);
+            src[i] = new Source(v);
         }
         int aggregate = AGGREGATE_SUM;
         boolean withScores = false;
@@ -964,54 +1002,31 @@ public final class ZSetCommands {
         if (src[0].size() == 0) {
             return 0;
         }
-        long cardinality = 0;
-        ZSetValue.Cursor c = new ZSetValue.Cursor();
-        // Redis walks the first input from its highest member down.
-        for (src[0].z.seekRank(c, 0, true); c.valid(); c.prev()) {
-            double memberScore = c.score();
+        long[] cardinality = {0};
+        src[0].forEach((member, memberScore) -> {
             double score = weighted(memberScore, src[0].weight);
-            byte[] member = null;
-            int j;
-            for (j = 1; j < src.length; j++) {
-                double value;
-                if (src[j].z == src[0].z) {
-                    value = memberScore * src[j].weight;
-                } else {
-                    if (member == null) {
-                        member = c.member();
-                    }
-                    value = src[j].z.score(member);
-                    if (Double.isNaN(value)) {
-                        break;
-                    }
-                    value *= src[j].weight;
+            for (int j = 1; j < src.length; j++) {
+                double value = src[j].value == src[0].value ? memberScore : src[j].score(member);
+                if (Double.isNaN(value)) {
+                    return true;
                 }
-                score = aggregate(score, value, aggregate);
+                score = aggregate(score, value * src[j].weight, aggregate);
             }
-            if (j == src.length) {
-                cardinality++;
-                if (result == null) {
-                    if (limit > 0 && cardinality >= limit) {
-                        break;
-                    }
-                } else {
-                    result.insertNew(member == null ? c.member() : member, score);
-                }
+            cardinality[0]++;
+            if (result == null) {
+                return limit == 0 || cardinality[0] < limit;
             }
-        }
-        return cardinality;
+            result.insertNew(member, score);
+            return true;
+        });
+        return cardinality[0];
     }
 
     private static void union(Source[] src, int aggregate, ZSetValue result) {
-        ByteDict accumulator = new ByteDict(src.length == 0 ? 0 : src[src.length - 1].size());
-        ZSetValue.Cursor c = new ZSetValue.Cursor();
+        ByteDict accumulator = new ByteDict(src[src.length - 1].size());
         for (Source s : src) {
-            if (s.size() == 0) {
-                continue;
-            }
-            for (s.z.seekRank(c, 0, true); c.valid(); c.prev()) {
-                double score = weighted(c.score(), s.weight);
-                byte[] member = c.member();
+            s.forEach((member, memberScore) -> {
+                double score = weighted(memberScore, s.weight);
                 Object existing = accumulator.get(member);
                 if (existing == null) {
                     accumulator.put(member, new double[] {score});
@@ -1019,31 +1034,27 @@ public final class ZSetCommands {
                     double[] total = (double[]) existing;
                     total[0] = aggregate(total[0], score, aggregate);
                 }
-            }
+                return true;
+            });
         }
         accumulator.forEach((member, total) -> result.insertNew(member, ((double[]) total)[0]));
     }
 
     private static void difference(Source[] src, ZSetValue result) {
-        if (src[0].size() == 0) {
-            return;
-        }
         for (int j = 1; j < src.length; j++) {
-            if (src[j].z == src[0].z) {
+            if (src[j].value == src[0].value) {
                 return; // the first set minus itself
             }
         }
-        ZSetValue.Cursor c = new ZSetValue.Cursor();
-        for (src[0].z.seekRank(c, 0, true); c.valid(); c.prev()) {
-            byte[] member = c.member();
-            boolean elsewhere = false;
-            for (int j = 1; j < src.length && !elsewhere; j++) {
-                elsewhere = src[j].z != null && !Double.isNaN(src[j].z.score(member));
+        src[0].forEach((member, score) -> {
+            for (int j = 1; j < src.length; j++) {
+                if (!Double.isNaN(src[j].score(member))) {
+                    return true;
+                }
             }
-            if (!elsewhere) {
-                result.insertNew(member, c.score());
-            }
-        }
+            result.insertNew(member, score);
+            return true;
+        });
     }
 
     // ---------------------------------------------------------------- ZRANDMEMBER
@@ -1139,56 +1150,36 @@ public final class ZSetCommands {
         long cursor = KeyCommands.parseScanCursor(ctx.arg(2));
         ZSetValue z = getZSet(ctx.db(), ctx.arg(1));
         if (z == null) {
-            ctx.reply.array(2);
-            ctx.reply.bulk(ZERO);
-            ctx.reply.array(0);
+            ScanOptions.reply(ctx, 0, List.of());
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < ctx.argc(); ) {
-            boolean hasValue = ctx.argc() - i >= 2;
-            if (ctx.argIs(i, "count") && hasValue) {
-                count = ctx.argLong(i + 1);
-                if (count < 1) {
-                    throw CommandError.syntax();
-                }
-                i += 2;
-            } else if (ctx.argIs(i, "match") && hasValue) {
-                byte[] p = ctx.arg(i + 1);
-                pattern = p.length == 1 && p[0] == '*' ? null : p;
-                i += 2;
-            } else {
-                throw CommandError.syntax();
-            }
-        }
+        ScanOptions options = ScanOptions.parse(ctx, 3, false);
         List<byte[]> out = new ArrayList<>();
         if (z.isListpack()) {
             // A listpack is returned whole, scores in their stored form (Redis's lpGet).
             ZSetValue.Cursor c = new ZSetValue.Cursor();
             for (z.seekRank(c, 0, false); c.valid(); c.next()) {
                 byte[] member = c.member();
-                if (pattern == null || Glob.match(pattern, member)) {
+                if (options.matches(member)) {
                     out.add(member);
                     out.add(z.storedScore(c));
                 }
             }
             cursor = 0;
         } else {
-            final byte[] p = pattern;
-            long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
-            // Redis counts members and scores alike against COUNT.
+            long maxIterations = options.maxIterations();
+            // Redis counts members and scores alike against COUNT, and filters afterwards.
             ZSetValue.PairVisitor visitor = (member, score) -> {
                 out.add(member);
                 out.add(scoreBytes(score));
             };
             do {
                 cursor = z.scan(cursor, visitor);
-            } while (cursor != 0 && maxIterations-- > 0 && out.size() < count);
-            if (p != null) {
+            } while (cursor != 0 && maxIterations-- > 0 && out.size() < options.count);
+            if (options.pattern != null) {
                 List<byte[]> kept = new ArrayList<>(out.size());
                 for (int i = 0; i < out.size(); i += 2) {
-                    if (Glob.match(p, out.get(i))) {
+                    if (options.matches(out.get(i))) {
                         kept.add(out.get(i));
                         kept.add(out.get(i + 1));
                     }
@@ -1197,15 +1188,8 @@ public final class ZSetCommands {
                 out.addAll(kept);
             }
         }
-        ctx.reply.array(2);
-        ctx.reply.bulk(Long.toUnsignedString(cursor));
-        ctx.reply.array(out.size());
-        for (byte[] b : out) {
-            ctx.reply.bulk(b);
-        }
+        ScanOptions.reply(ctx, cursor, out);
     }
-
-    private static final byte[] ZERO = {'0'};
 
     private static byte[] scoreBytes(double score) {
         byte[] buf = new byte[DoubleFormat.MAX_LENGTH];
