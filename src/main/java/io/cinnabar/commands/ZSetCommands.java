@@ -496,7 +496,7 @@ public final class ZSetCommands {
                 end = size - 1;
             }
             long n = end - start + 1;
-            sink.begin(n);
+            sink.begin(n, true);
             z.seekRank(c, start, reverse);
             for (long i = 0; i < n; i++) {
                 sink.emit(c);
@@ -511,7 +511,7 @@ public final class ZSetCommands {
         }
         // The reply's length comes first, so walk the range once to count it, then to emit it.
         long n = walkRange(z, c, range, reverse, offset, limit, null);
-        sink.begin(n);
+        sink.begin(n, false);
         walkRange(z, c, range, reverse, offset, limit, sink);
         sink.finish(n);
     }
@@ -543,7 +543,8 @@ public final class ZSetCommands {
 
     /** Where a range goes: the client, or a new sorted set (ZRANGESTORE). */
     private interface RangeSink {
-        void begin(long n);
+        /** {@code sized}: the length was known before the walk (a rank range), which Redis 7.0.15 uses as a size hint. */
+        void begin(long n, boolean sized);
 
         void emit(ZSetValue.Cursor c);
 
@@ -563,7 +564,7 @@ public final class ZSetCommands {
         }
 
         @Override
-        public void begin(long n) {
+        public void begin(long n, boolean sized) {
             begun = true;
             ctx.reply.array((int) (withScores && !pairs ? n * 2 : n));
         }
@@ -584,7 +585,7 @@ public final class ZSetCommands {
     private static final class StoreSink implements RangeSink {
         private final CommandContext ctx;
         private final Limits limits;
-        private final ZSetValue dst = ZSetValue.newListpack();
+        private ZSetValue dst = ZSetValue.newListpack();
         private final ZSetValue.AddResult result = new ZSetValue.AddResult();
 
         StoreSink(CommandContext ctx, Limits limits) {
@@ -593,7 +594,12 @@ public final class ZSetCommands {
         }
 
         @Override
-        public void begin(long n) {}
+        public void begin(long n, boolean sized) {
+            // zsetTypeCreate(length, 0): a rank range that will not fit starts as a skip list.
+            if (sized && n > limits.entries.value()) {
+                dst = ZSetValue.newSkiplist((int) n);
+            }
+        }
 
         @Override
         public void emit(ZSetValue.Cursor c) {
