@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.Poll;
 import io.cinnabar.testing.RespClient;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,16 +31,6 @@ class ZSetBlockingTest {
         return fixture.onDataThread(() -> fixture.server().blocking().blockedCount());
     }
 
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in time");
-            }
-            Thread.onSpinWait();
-        }
-    }
-
     @Test
     void servesAtOnceWhenAKeyHasMembers() {
         try (RespClient c = fixture.client()) {
@@ -55,14 +45,14 @@ class ZSetBlockingTest {
     void zaddWakesTheFirstBlockedClientFirst() {
         try (RespClient a = fixture.client(); RespClient b = fixture.client(); RespClient writer = fixture.client()) {
             a.send("BZPOPMIN", "q1", "q2", "0");
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             b.send("BZPOPMAX", "q2", "0");
-            await(() -> blocked() == 2);
+            Poll.until(() -> blocked() == 2);
             writer.call("ZADD", "q2", "5", "x", "7", "y");
             // a blocked first and pops the minimum; b then takes what is left.
             assertEquals(List.of("q2", "x", "5"), a.read().value);
             assertEquals(List.of("q2", "y", "7"), b.read().value);
-            await(() -> blocked() == 0);
+            Poll.until(() -> blocked() == 0);
             assertEquals(0L, writer.callValue("EXISTS", "q2"));
         }
     }
@@ -71,12 +61,12 @@ class ZSetBlockingTest {
     void aWriteThatLeavesNothingKeepsWaitersInLine() {
         try (RespClient a = fixture.client(); RespClient b = fixture.client(); RespClient writer = fixture.client()) {
             a.send("BZPOPMIN", "q", "0");
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             b.send("BZPOPMIN", "q", "0");
-            await(() -> blocked() == 2);
+            Poll.until(() -> blocked() == 2);
             writer.call("ZADD", "q", "1", "only");
             assertEquals(List.of("q", "only", "1"), a.read().value);
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             writer.call("ZADD", "q", "2", "next");
             assertEquals(List.of("q", "next", "2"), b.read().value);
             assertEquals(0, blocked());
@@ -87,7 +77,7 @@ class ZSetBlockingTest {
     void bzmpopRepliesWithKeyAndPairs() {
         try (RespClient a = fixture.client(); RespClient writer = fixture.client()) {
             a.send("BZMPOP", "0", "2", "m1", "m2", "MAX", "COUNT", "2");
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             writer.call("ZADD", "m2", "1", "a", "2", "b", "3", "c");
             assertEquals(List.of("m2", List.of(List.of("c", "3"), List.of("b", "2"))), a.read().value);
             assertEquals(1L, writer.callValue("ZCARD", "m2"));
@@ -114,7 +104,7 @@ class ZSetBlockingTest {
             writer.call("SET", "s", "x");
             assertEquals("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", a.callText("BZPOPMIN", "s", "0"));
             a.send("BZPOPMIN", "q", "0");
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             writer.call("SET", "other", "1");
             writer.call("ZADD", "q2", "1", "a");
             assertEquals(1, blocked());
