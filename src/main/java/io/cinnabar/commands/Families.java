@@ -16,5 +16,6 @@ public final class Families {
         TransactionCommands.install(server);
         SetCommands.install(server);
         ScriptingCommands.install(server);
+        ZSetCommands.install(server);
     }
 }

@@ -35,6 +35,7 @@ public final class ReplyWriter {
 
     private final ByteBufAllocator alloc;
     private final byte[] scratch = new byte[24];
+    private final byte[] doubleScratch = new byte[DoubleFormat.MAX_LENGTH];
     private ByteBuf out;
     private int protocol = 2;
     private ErrorListener errorListener;
@@ -158,14 +159,14 @@ public final class ReplyWriter {
 
     /** A double: RESP3 ',' type, or a bulk string in RESP2, formatted as Redis's %.17g. */
     public void doubleValue(double d) {
-        String s = DoubleFormat.reply(d);
+        int n = DoubleFormat.format(d, doubleScratch, 0);
         if (protocol == 3) {
             ByteBuf b = buf();
             b.writeByte(',');
-            b.writeCharSequence(s, StandardCharsets.US_ASCII);
+            b.writeBytes(doubleScratch, 0, n);
             b.writeBytes(CRLF);
         } else {
-            bulk(s);
+            bulk(doubleScratch, 0, n);
         }
     }
 

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.Poll;
 import io.cinnabar.testing.RespClient;
 import io.cinnabar.types.StringValue;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,16 +54,6 @@ class BlockingTest {
         ctx.server.blocking().block(ctx.client, db, new byte[][] {key}, deadline, c -> c.reply().nullArray());
     }
 
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in time");
-            }
-            Thread.onSpinWait();
-        }
-    }
-
     private int blocked() {
         return fixture.onDataThread(() -> fixture.server().blocking().blockedCount());
     }
@@ -72,12 +62,12 @@ class BlockingTest {
     void servesWaitersInTheOrderTheyBlocked() {
         try (RespClient a = fixture.client(); RespClient b = fixture.client(); RespClient writer = fixture.client()) {
             a.send("BLPOP", "q", "0");
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             b.send("BLPOP", "q", "0");
-            await(() -> blocked() == 2);
+            Poll.until(() -> blocked() == 2);
             assertEquals("+OK\r\n", writer.callText("SET", "q", "first"));
             assertEquals(List.of("q", "first"), a.read().value);
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             assertEquals("+OK\r\n", writer.callText("SET", "q", "second"));
             assertEquals(List.of("q", "second"), b.read().value);
             assertEquals(0, blocked());
@@ -102,7 +92,7 @@ class BlockingTest {
             a.sendRaw(concat(RespClient.encode(RespClient.args("BLPOP", "q", "0")),
                     RespClient.encode(RespClient.args("SET", "after", "1")),
                     RespClient.encode(RespClient.args("GET", "after"))));
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             assertEquals("$-1\r\n", writer.callText("GET", "after"));
             writer.callText("SET", "q", "v");
             assertEquals(List.of("q", "v"), a.read().value);
@@ -116,9 +106,9 @@ class BlockingTest {
         try (RespClient writer = fixture.client()) {
             RespClient a = fixture.client();
             a.send("BLPOP", "q", "0");
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             a.close();
-            await(() -> blocked() == 0);
+            Poll.until(() -> blocked() == 0);
             writer.callText("SET", "q", "v");
             assertEquals("$1\r\nv\r\n", writer.callText("GET", "q"));
         }
@@ -129,12 +119,12 @@ class BlockingTest {
         try (RespClient a = fixture.client(); RespClient admin = fixture.client()) {
             long id = (Long) a.callValue("CLIENT", "ID");
             a.send("BLPOP", "q", "0");
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             assertEquals(":1\r\n", admin.callText("CLIENT", "UNBLOCK", Long.toString(id), "ERROR"));
             assertEquals("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", a.read().text());
             assertEquals(":0\r\n", admin.callText("CLIENT", "UNBLOCK", Long.toString(id)));
             a.send("BLPOP", "q", "0");
-            await(() -> blocked() == 1);
+            Poll.until(() -> blocked() == 1);
             assertEquals(":1\r\n", admin.callText("CLIENT", "UNBLOCK", Long.toString(id), "TIMEOUT"));
             assertEquals("*-1\r\n", a.read().text());
             assertEquals(0, blocked());
