@@ -78,6 +78,7 @@ public final class Blocking implements KeyspaceListener {
     private final LinkedHashSet<Key> readyKeys = new LinkedHashSet<>();
     private int blockedCount;
     private Wait rerunning;
+    private byte[] servingKey;
     private boolean rerunBlockedAgain;
 
     Blocking(Server server) {
@@ -93,6 +94,14 @@ public final class Blocking implements KeyspaceListener {
     /** Clients currently waiting here (INFO blocked_clients). */
     public int blockedCount() {
         return blockedCount;
+    }
+
+    /**
+     * While a waiting client's command is re-run: the ready key it is being served for (Redis
+     * serves a waiter from that key only), else null.
+     */
+    public byte[] servingKey(Client c) {
+        return rerunning != null && rerunning.client == c ? servingKey : null;
     }
 
     /** True if the client waits here (not merely paused). */
@@ -206,6 +215,7 @@ public final class Blocking implements KeyspaceListener {
             if (queue == null) {
                 continue;
             }
+            servingKey = key.key;
             for (Wait w : new ArrayList<>(queue)) {
                 if (w.client.blockedOn != w) {
                     continue;
