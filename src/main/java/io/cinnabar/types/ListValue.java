@@ -135,6 +135,15 @@ public final class ListValue implements TypedValue {
         return n;
     }
 
+    /** Sum of the nodes' uncompressed sizes (DEBUG OBJECT's ql_uncompressed_size). */
+    public long uncompressedSize() {
+        long total = 0;
+        for (Node x = head; x != null; x = x.next) {
+            total += x.sz;
+        }
+        return total;
+    }
+
     /** Element counts of the nodes, head first, with plain nodes as negative counts (for tests). */
     int[] nodeShape() {
         int[] shape = new int[nodeCount];
