@@ -606,6 +606,10 @@ public final class ListCommands {
         }
         ListValue source = asList(v);
         if (source == null) {
+            if (ctx.client.inExec()) {
+                ctx.reply.nullBulk(); // Redis answers BLMOVE on an empty source in a transaction so, not with the timeout reply
+                return;
+            }
             block(ctx, db, new byte[][] {sourceKey}, deadline);
             return;
         }

@@ -168,6 +168,32 @@ class ListBlockingTest {
     }
 
     @Test
+    void aTransactionWakesWaitersFromTheKeyThatBecameReadyFirst() {
+        sameOnBoth(s -> {
+            s.send(0, "BLPOP", "k1", "k2", "0");
+            s.awaitBlocked(1);
+            s.send(1, "BLPOP", "k1", "0");
+            s.awaitBlocked(2);
+            s.call(3, "MULTI");
+            s.call(3, "RPUSH", "k2", "from-k2");
+            s.call(3, "RPUSH", "k1", "from-k1");
+            s.call(3, "EXEC");
+            s.read(0);
+            s.read(1);
+            s.awaitBlocked(0);
+            s.send(2, "BLPOP", "t", "0");
+            s.awaitBlocked(1);
+            s.call(3, "MULTI");
+            s.call(3, "RPUSH", "t", "gone");
+            s.call(3, "DEL", "t");
+            s.call(3, "EXEC");
+            s.awaitBlocked(1);
+            s.call(3, "RPUSH", "t", "back");
+            s.read(2);
+        });
+    }
+
+    @Test
     void blmoveChainsServeEveryWaiterInOneRound() {
         sameOnBoth(s -> {
             s.send(0, "BLMOVE", "a", "b", "LEFT", "RIGHT", "0");
