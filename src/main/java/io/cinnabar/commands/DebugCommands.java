@@ -6,6 +6,7 @@ import io.cinnabar.config.ConfigException;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.server.Server;
+import io.cinnabar.types.ListValue;
 import io.cinnabar.types.StringValue;
 import io.cinnabar.types.Values;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +101,7 @@ final class DebugCommands {
                         return;
                     }
                     quicklistPackedThreshold = v == 0 ? 1L << 30 : v;
+                    ListValue.setPackedThreshold(quicklistPackedThreshold);
                     ctx.reply.ok();
                     return;
                 }

@@ -13,6 +13,7 @@ public final class Families {
         CommandCommands.install(server);
         KeyCommands.install(server);
         StringCommands.install(server);
+        ListCommands.install(server);
         TransactionCommands.install(server);
         SetCommands.install(server);
         ScriptingCommands.install(server);

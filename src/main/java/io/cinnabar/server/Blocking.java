@@ -54,6 +54,7 @@ public final class Blocking implements KeyspaceListener {
     private final LinkedHashSet<DbKey> readyKeys = new LinkedHashSet<>();
     private int blockedCount;
     private Wait rerunning;
+    private byte[] servingKey;
     private boolean rerunBlockedAgain;
 
     Blocking(Server server) {
@@ -69,6 +70,14 @@ public final class Blocking implements KeyspaceListener {
     /** Clients currently waiting here (INFO blocked_clients). */
     public int blockedCount() {
         return blockedCount;
+    }
+
+    /**
+     * While a waiting client's command is re-run: the ready key it is being served for (Redis
+     * serves a waiter from that key only), else null.
+     */
+    public byte[] servingKey(Client c) {
+        return rerunning != null && rerunning.client == c ? servingKey : null;
     }
 
     /** True if the client waits here (not merely paused). */
@@ -186,6 +195,7 @@ public final class Blocking implements KeyspaceListener {
             if (queue == null) {
                 continue;
             }
+            servingKey = key.key;
             for (Wait w : new ArrayList<>(queue)) {
                 if (w.client.blockedOn != w) {
                     continue;
