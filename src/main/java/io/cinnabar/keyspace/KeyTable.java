@@ -1,5 +1,7 @@
 package io.cinnabar.keyspace;
 
+import io.cinnabar.util.ByteHash;
+import io.cinnabar.util.ScanCursor;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,7 +22,6 @@ public final class KeyTable {
     private static final int MIN_SIZE = 4;
     private static final int REHASH_STEP_BUCKETS = 1;
     private static final int REHASH_EMPTY_VISITS = 10;
-    private static final int HASH_SEED = ThreadLocalRandom.current().nextInt() | 1;
 
     /** One bucket array with its entry slots. */
     private static final class Table {
@@ -189,39 +190,7 @@ public final class KeyTable {
     private int expireCursor;    // entry slot cursor of the active expiry cycle
 
     public static int hash(byte[] key) {
-        int h = HASH_SEED;
-        int i = 0;
-        int n = key.length;
-        for (; i + 4 <= n; i += 4) {
-            int k = (key[i] & 0xff) | (key[i + 1] & 0xff) << 8 | (key[i + 2] & 0xff) << 16 | key[i + 3] << 24;
-            k *= 0xcc9e2d51;
-            k = Integer.rotateLeft(k, 15);
-            k *= 0x1b873593;
-            h ^= k;
-            h = Integer.rotateLeft(h, 13);
-            h = h * 5 + 0xe6546b64;
-        }
-        int k = 0;
-        switch (n & 3) {
-            case 3: k ^= (key[i + 2] & 0xff) << 16; // fall through
-            case 2: k ^= (key[i + 1] & 0xff) << 8;  // fall through
-            case 1:
-                k ^= key[i] & 0xff;
-                k *= 0xcc9e2d51;
-                k = Integer.rotateLeft(k, 15);
-                k *= 0x1b873593;
-                h ^= k;
-                break;
-            default:
-                break;
-        }
-        h ^= n;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
+        return ByteHash.hash(key);
     }
 
     public int size() {
@@ -479,10 +448,7 @@ public final class KeyTable {
         if (t1 == null) {
             long m0 = t0.mask;
             visitBucket(t0, (int) (v & m0), visitor);
-            v |= ~m0;
-            v = Long.reverse(v);
-            v++;
-            v = Long.reverse(v);
+            v = ScanCursor.next(v, m0);
         } else {
             Table small = t0;
             Table large = t1;
@@ -495,10 +461,7 @@ public final class KeyTable {
             visitBucket(small, (int) (v & m0), visitor);
             do {
                 visitBucket(large, (int) (v & m1), visitor);
-                v |= ~m1;
-                v = Long.reverse(v);
-                v++;
-                v = Long.reverse(v);
+                v = ScanCursor.next(v, m1);
             } while ((v & (m0 ^ m1)) != 0);
         }
         return v;
