@@ -13,5 +13,6 @@ public final class Families {
         CommandCommands.install(server);
         KeyCommands.install(server);
         StringCommands.install(server);
+        HashCommands.install(server);
     }
 }
