@@ -14,5 +14,6 @@ public final class Families {
         KeyCommands.install(server);
         StringCommands.install(server);
         HashCommands.install(server);
+        SetCommands.install(server);
     }
 }

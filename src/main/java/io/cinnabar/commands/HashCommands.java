@@ -535,31 +535,14 @@ public final class HashCommands {
         long cursor = KeyCommands.parseScanCursor(ctx.arg(2));
         HashValue h = readHash(ctx.db(), ctx.arg(1));
         if (h == null) {
-            ctx.reply.array(2);
-            ctx.reply.bulk(ZERO_CURSOR);
-            ctx.reply.array(0);
+            ScanOptions.reply(ctx, 0, List.of());
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < ctx.argc(); i += 2) {
-            boolean hasValue = i + 1 < ctx.argc();
-            if (ctx.argIs(i, "count") && hasValue) {
-                count = ctx.argLong(i + 1);
-                if (count < 1) {
-                    throw CommandError.syntax();
-                }
-            } else if (ctx.argIs(i, "match") && hasValue) {
-                byte[] p = ctx.arg(i + 1);
-                pattern = Glob.matchesAll(p) ? null : p;
-            } else {
-                throw CommandError.syntax();
-            }
-        }
+        ScanOptions options = ScanOptions.parse(ctx, 3, false);
         if (h.isListpack()) {
-            scanListpack(ctx, h.listpack(), pattern);
+            scanListpack(ctx, h.listpack(), options.pattern);
         } else {
-            scanDict(ctx, h.dict(), cursor, count, pattern);
+            scanDict(ctx, h.dict(), cursor, options);
         }
     }
 
@@ -588,32 +571,26 @@ public final class HashCommands {
         return Glob.match(pattern, 0, pattern.length, lp.array(), from, from + lp.strLength(pos), false);
     }
 
-    private static void scanDict(CommandContext ctx, ByteDict d, long cursor, long count, byte[] pattern) {
+    private static void scanDict(CommandContext ctx, ByteDict d, long cursor, ScanOptions options) {
         List<byte[]> found = new ArrayList<>();
         ByteDict.EntryVisitor collect = (field, value) -> {
             found.add(field);
             found.add((byte[]) value);
         };
-        long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
+        long maxIterations = options.maxIterations();
         do {
             cursor = d.scan(cursor, collect);
-        } while (cursor != 0 && maxIterations-- > 0 && found.size() < count);
-        int kept = found.size();
-        if (pattern != null) {
-            kept = 0;
+        } while (cursor != 0 && maxIterations-- > 0 && found.size() < options.count);
+        if (options.pattern != null) {
+            int kept = 0;
             for (int i = 0; i < found.size(); i += 2) {
-                if (Glob.match(pattern, found.get(i))) {
+                if (options.matches(found.get(i))) {
                     found.set(kept++, found.get(i));
                     found.set(kept++, found.get(i + 1));
                 }
             }
+            found.subList(kept, found.size()).clear();
         }
-        ReplyWriter reply = ctx.reply;
-        reply.array(2);
-        reply.bulk(Long.toUnsignedString(cursor));
-        reply.array(kept);
-        for (int i = 0; i < kept; i++) {
-            reply.bulk(found.get(i));
-        }
+        ScanOptions.reply(ctx, cursor, found);
     }
 }

@@ -165,20 +165,20 @@ public final class KeyCommands {
     /** What one SCAN call gathers from the table; filters apply as keys are visited. */
     private static final class ScanState implements KeyTable.EntryVisitor {
         final Database db;
-        byte[] pattern;          // null = match all
-        byte[] typeName;         // null = any type
+        final ScanOptions options;
         final List<byte[]> keys = new ArrayList<>();
         List<byte[]> expired;    // deleted once the walk is over
         long visited;
 
-        ScanState(Database db) {
+        ScanState(Database db, ScanOptions options) {
             this.db = db;
+            this.options = options;
         }
 
         @Override
         public void visit(byte[] key, Object value, long expire) {
             visited++;
-            if (pattern != null && !Glob.match(pattern, key)) {
+            if (!options.matches(key)) {
                 return;
             }
             if (db.isExpired(expire)) {
@@ -188,7 +188,7 @@ public final class KeyCommands {
                 expired.add(key);
                 return;
             }
-            if (typeName != null && !CommandContext.equalsIgnoreCase(typeName, Values.typeName(value))) {
+            if (options.typeName != null && !CommandContext.equalsIgnoreCase(options.typeName, Values.typeName(value))) {
                 return;
             }
             keys.add(key);
@@ -198,47 +198,18 @@ public final class KeyCommands {
     static void scan(CommandContext ctx) {
         long cursor = parseScanCursor(ctx.arg(1));
         Database db = ctx.db();
-        ScanState state = new ScanState(db);
-        long count = 10;
-        for (int i = 2; i < ctx.argc(); i += 2) {
-            boolean hasValue = i + 1 < ctx.argc();
-            if (ctx.argIs(i, "count") && hasValue) {
-                count = ctx.argLong(i + 1);
-                if (count < 1) {
-                    throw CommandError.syntax();
-                }
-            } else if (ctx.argIs(i, "match") && hasValue) {
-                byte[] p = ctx.arg(i + 1);
-                state.pattern = Glob.matchesAll(p) ? null : p;
-            } else if (ctx.argIs(i, "type") && hasValue) {
-                state.typeName = lowerAscii(ctx.arg(i + 1));
-            } else {
-                throw CommandError.syntax();
-            }
-        }
-        // COUNT is a hint: walk buckets until about COUNT keys were seen, at most 10*COUNT buckets.
-        long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
+        ScanOptions options = ScanOptions.parse(ctx, 2, true);
+        ScanState state = new ScanState(db, options);
+        long maxIterations = options.maxIterations();
         do {
             cursor = db.scan(cursor, state);
-        } while (cursor != 0 && maxIterations-- > 0 && state.visited < count);
+        } while (cursor != 0 && maxIterations-- > 0 && state.visited < options.count);
         if (state.expired != null) {
             for (byte[] key : state.expired) {
                 db.exists(key); // a lookup expires the key, as Redis's expireIfNeeded does
             }
         }
-        ctx.reply.array(2);
-        ctx.reply.bulk(Long.toUnsignedString(cursor));
-        replyKeys(ctx, state.keys);
-    }
-
-    private static byte[] lowerAscii(byte[] b) {
-        byte[] out = b.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] >= 'A' && out[i] <= 'Z') {
-                out[i] += 32;
-            }
-        }
-        return out;
+        ScanOptions.reply(ctx, cursor, state.keys);
     }
 
     /**

@@ -103,6 +103,11 @@ public final class ByteDict {
         return mask + 1;
     }
 
+    /** Slots are numbered below this bound (home buckets plus overflow slots). */
+    public int slotCount() {
+        return keys.length;
+    }
+
     // ---------------------------------------------------------------- lookups
 
     /** The slot holding the key, or -1. */
