@@ -16,10 +16,10 @@ package io.cinnabar.types;
  * (callers hand over request arguments, which nobody else holds).
  */
 public final class HashValue implements TypedValue {
-    /** Object header plus two references. */
+    /** Object header plus two references (compressed oops), as {@link ByteDict} counts them. */
     private static final long OBJECT_BYTES = 24;
     /** A Listpack object: header, array reference, two ints. */
-    private static final long LISTPACK_OBJECT_BYTES = 32;
+    private static final long LISTPACK_OBJECT_BYTES = 24;
 
     /** Non-null exactly while listpack-encoded. */
     private Listpack listpack;
