@@ -2,6 +2,7 @@ package io.cinnabar.command;
 
 import io.cinnabar.server.Client;
 import io.cinnabar.server.Server;
+import io.cinnabar.server.Transaction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Dispatcher {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
+    /** Commands that run at once inside MULTI instead of being queued (as Redis's processCommand). */
+    private static final java.util.Set<String> RUN_INSIDE_MULTI = java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset");
     private final Server server;
     private final CommandTable table;
 
@@ -58,6 +61,11 @@ public final class Dispatcher {
             reject(ctx, spec, "NOAUTH Authentication required.");
             return;
         }
+        Transaction transaction = client.transaction();
+        if (transaction != null && spec.has(CommandFlag.NO_MULTI)) {
+            reject(ctx, spec, "ERR Command not allowed inside a transaction");
+            return;
+        }
         if (client.isMonitor() && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY)
                 || spec.has(CommandFlag.MAY_REPLICATE))) {
             // Redis treats a MONITOR client like a replica: it may not touch the keyspace.
@@ -68,6 +76,12 @@ public final class Dispatcher {
             server.pause().postpone(client, argv);
             return;
         }
+        if (transaction != null && !RUN_INSIDE_MULTI.contains(spec.name)) {
+            transaction.queue(spec, argv);
+            client.setLastCommand(spec);
+            ctx.reply.simple("QUEUED");
+            return;
+        }
         call(ctx, spec, argv);
     }
 
@@ -75,6 +89,20 @@ public final class Dispatcher {
     public void rerun(Client client, CommandSpec spec, byte[][] argv) {
         server.keyspace().tick();
         call(client.context(), spec, argv);
+    }
+
+    /**
+     * Runs a command EXEC took from the transaction queue; EXEC's own context (its arguments and
+     * the command CLIENT LIST shows) is put back afterwards.
+     */
+    public void callQueued(Client client, CommandSpec spec, byte[][] argv) {
+        CommandContext ctx = client.context();
+        byte[][] outerArgv = ctx.argv;
+        CommandSpec outerSpec = ctx.spec;
+        call(ctx, spec, argv);
+        ctx.argv = outerArgv;
+        ctx.spec = outerSpec;
+        client.restoreLastCommand(outerSpec);
     }
 
     /** Executes a checked command and accounts for it. */
@@ -111,6 +139,9 @@ public final class Dispatcher {
             spec.rejectedCalls++;
         }
         server.stats().rejectedCalls++;
+        if (ctx.client.transaction() != null) {
+            ctx.client.transaction().abort(); // EXEC will answer EXECABORT
+        }
         ctx.reply.error(error);
     }
 

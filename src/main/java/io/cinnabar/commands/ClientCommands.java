@@ -185,11 +185,11 @@ public final class ClientCommands {
                 .append(" idle=").append(Math.max(0, (now - c.lastInteraction()) / 1000))
                 .append(" flags=").append(flags(c))
                 .append(" db=").append(c.dbIndex())
-                .append(" sub=0 psub=0 ssub=0 multi=-1")
+                .append(" sub=0 psub=0 ssub=0 multi=").append(c.transaction() == null ? -1 : c.transaction().size())
                 .append(" qbuf=").append(qbuf)
                 .append(" qbuf-free=").append(qbufFree)
                 .append(" argv-mem=").append(argvMem)
-                .append(" multi-mem=0")
+                .append(" multi-mem=").append(c.transaction() == null ? 0 : c.transaction().memory())
                 .append(" rbs=").append(rbs)
                 .append(" rbp=0 obl=0 oll=0 omem=0")
                 .append(" tot-mem=").append(totMem)
@@ -224,8 +224,14 @@ public final class ClientCommands {
         if (c.isMonitor()) {
             f.append('O');
         }
+        if (c.transaction() != null) {
+            f.append('x');
+        }
         if (c.isBlocked()) {
             f.append('b');
+        }
+        if (c.dirtyCas()) {
+            f.append('d');
         }
         if (c.closeAfterReply()) {
             f.append('c');

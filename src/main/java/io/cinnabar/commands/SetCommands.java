@@ -58,7 +58,7 @@ public final class SetCommands {
         t.bind("scard", c::scard);
         t.bind("sismember", c::sismember);
         t.bind("smismember", c::smismember);
-        t.bind("smembers", ctx -> c.inter(ctx, 1, 1, null, false, 0));
+        t.bind("smembers", SetCommands::smembers);
         t.bind("spop", withOptionalCount(c::spop, c::spopCount));
         t.bind("srandmember", withOptionalCount(c::srandmember, c::srandmemberCount));
         t.bind("smove", c::smove);
@@ -232,6 +232,16 @@ public final class SetCommands {
     void sismember(CommandContext ctx) {
         SetValue set = asSet(ctx.db().get(ctx.arg(1)));
         ctx.reply.integer(set != null && set.contains(ctx.arg(2)) ? 1 : 0);
+    }
+
+    /** Redis 7.0 runs SMEMBERS as a one-key SINTER; with one set that is the whole set in its order. */
+    static void smembers(CommandContext ctx) {
+        SetValue set = asSet(ctx.db().get(ctx.arg(1)));
+        if (set == null) {
+            ctx.reply.set(0);
+        } else {
+            replyAll(ctx, set);
+        }
     }
 
     void smismember(CommandContext ctx) {

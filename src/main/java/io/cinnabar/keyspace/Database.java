@@ -81,6 +81,11 @@ public final class Database {
         return findLive(key);
     }
 
+    /** True if the key is stored, even when its time to live has passed and it awaits removal. */
+    public boolean holds(byte[] key) {
+        return table.find(key);
+    }
+
     /** Looks a key up without touching its access time; null when absent. */
     public Object peek(byte[] key) {
         return findLive(key) ? table.value() : null;

@@ -123,8 +123,10 @@ public final class Keyspace {
     // ---------------------------------------------------------------- whole-keyspace operations
 
     public void swap(int a, int b) {
-        beforeFlush(dbs[a]);
-        beforeFlush(dbs[b]);
+        for (KeyspaceListener l : listeners) {
+            l.beforeSwap(dbs[a], dbs[b]);
+        }
+        dirty += dbs[a].size() + dbs[b].size();
         dbs[a].swapWith(dbs[b]);
     }
 

@@ -11,6 +11,12 @@ public interface KeyspaceListener {
     /** The key has changed; {@code value} is its new value, or null if it no longer exists. */
     default void afterWrite(Database db, byte[] key, Object value) {}
 
-    /** Every key of the database is about to go (FLUSHDB, FLUSHALL, SWAPDB). */
+    /** Every key of the database is about to go (FLUSHDB, FLUSHALL). */
     default void beforeFlush(Database db) {}
+
+    /** SWAPDB is about to exchange the contents of two databases. */
+    default void beforeSwap(Database a, Database b) {
+        beforeFlush(a);
+        beforeFlush(b);
+    }
 }

@@ -6,7 +6,6 @@ import io.cinnabar.keyspace.KeyspaceListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -34,13 +33,13 @@ public final class Blocking implements KeyspaceListener {
     static final class Wait {
         final Client client;
         final Database db;
-        final List<Key> keys;
+        final List<DbKey> keys;
         final CommandSpec spec;
         final byte[][] argv;
         final TimeoutReply onTimeout;
         ScheduledFuture<?> timer;
 
-        Wait(Client client, Database db, List<Key> keys, CommandSpec spec, byte[][] argv, TimeoutReply onTimeout) {
+        Wait(Client client, Database db, List<DbKey> keys, CommandSpec spec, byte[][] argv, TimeoutReply onTimeout) {
             this.client = client;
             this.db = db;
             this.keys = keys;
@@ -50,32 +49,9 @@ public final class Blocking implements KeyspaceListener {
         }
     }
 
-    /** A key in a database, as a map key. */
-    static final class Key {
-        final int db;
-        final byte[] key;
-        private final int hash;
-
-        Key(int db, byte[] key) {
-            this.db = db;
-            this.key = key;
-            this.hash = 31 * db + Arrays.hashCode(key);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key && ((Key) o).db == db && Arrays.equals(((Key) o).key, key);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-    }
-
     private final Server server;
-    private final Map<Key, ArrayDeque<Wait>> waitersByKey = new HashMap<>();
-    private final LinkedHashSet<Key> readyKeys = new LinkedHashSet<>();
+    private final Map<DbKey, ArrayDeque<Wait>> waitersByKey = new HashMap<>();
+    private final LinkedHashSet<DbKey> readyKeys = new LinkedHashSet<>();
     private int blockedCount;
     private Wait rerunning;
     private boolean rerunBlockedAgain;
@@ -106,20 +82,24 @@ public final class Blocking implements KeyspaceListener {
      * writes the reply. The command writes nothing itself when it blocks.
      */
     public void block(Client client, Database db, byte[][] keys, long timeoutMillis, TimeoutReply onTimeout) {
+        if (client.inExec()) {
+            onTimeout.reply(client); // inside EXEC (and scripts) a blocking command answers at once, as Redis
+            return;
+        }
         if (rerunning != null && rerunning.client == client) {
             rerunBlockedAgain = true; // still nothing to serve: keep the original place in line
             return;
         }
-        List<Key> list = new ArrayList<>(keys.length);
+        List<DbKey> list = new ArrayList<>(keys.length);
         for (byte[] k : keys) {
-            Key key = new Key(db.id(), k);
+            DbKey key = new DbKey(db.id(), k);
             if (!list.contains(key)) {
                 list.add(key);
             }
         }
         byte[][] argv = client.context().argv().clone();
         Wait w = new Wait(client, db, list, client.context().spec(), argv, onTimeout);
-        for (Key k : list) {
+        for (DbKey k : list) {
             waitersByKey.computeIfAbsent(k, x -> new ArrayDeque<>()).add(w);
         }
         if (timeoutMillis > 0) {
@@ -163,7 +143,7 @@ public final class Blocking implements KeyspaceListener {
         if (w.timer != null) {
             w.timer.cancel(false);
         }
-        for (Key k : w.keys) {
+        for (DbKey k : w.keys) {
             ArrayDeque<Wait> q = waitersByKey.get(k);
             if (q != null) {
                 q.remove(w);
@@ -183,7 +163,7 @@ public final class Blocking implements KeyspaceListener {
         if (blockedCount == 0 || value == null) {
             return;
         }
-        Key k = new Key(db.id(), key);
+        DbKey k = new DbKey(db.id(), key);
         if (waitersByKey.containsKey(k)) {
             readyKeys.add(k);
         }
@@ -199,8 +179,8 @@ public final class Blocking implements KeyspaceListener {
      */
     public void serveReadyKeys() {
         while (!readyKeys.isEmpty()) {
-            Iterator<Key> it = readyKeys.iterator();
-            Key key = it.next();
+            Iterator<DbKey> it = readyKeys.iterator();
+            DbKey key = it.next();
             it.remove();
             ArrayDeque<Wait> queue = waitersByKey.get(key);
             if (queue == null) {

@@ -41,6 +41,11 @@ public final class Client {
     private long errorCount;
     private long commandsProcessed;
 
+    private Transaction transaction;
+    private boolean dirtyCas;
+    private boolean inExec;
+    private java.util.List<DbKey> watchedKeys;
+
     /** Requests that arrived while the client was blocked or paused, in order. */
     final ArrayDeque<byte[][]> queued = new ArrayDeque<>();
     /** Set while waiting on keys, a timeout, or a pause; new requests queue behind it. */
@@ -160,6 +165,49 @@ public final class Client {
 
     public CommandSpec lastCommand() {
         return lastCommand;
+    }
+
+    /** The commands queued since MULTI, or null when not in a transaction. */
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    public void setTransaction(Transaction transaction) {
+        this.transaction = transaction;
+    }
+
+    /** A watched key changed: the next EXEC fails. */
+    public boolean dirtyCas() {
+        return dirtyCas;
+    }
+
+    public void setDirtyCas(boolean dirtyCas) {
+        this.dirtyCas = dirtyCas;
+    }
+
+    /** True while EXEC runs the queued commands (blocking commands then answer at once). */
+    public boolean inExec() {
+        return inExec;
+    }
+
+    public void setInExec(boolean inExec) {
+        this.inExec = inExec;
+    }
+
+    java.util.List<DbKey> watchedKeys(boolean create) {
+        if (watchedKeys == null && create) {
+            watchedKeys = new java.util.ArrayList<>(4);
+        }
+        return watchedKeys;
+    }
+
+    void clearWatchedKeys() {
+        watchedKeys = null;
+    }
+
+    /** Restores the command CLIENT LIST reports after EXEC ran others in between. */
+    public void restoreLastCommand(CommandSpec spec) {
+        this.lastCommand = spec;
     }
 
     public void setLastCommand(CommandSpec spec) {

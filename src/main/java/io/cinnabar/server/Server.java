@@ -53,6 +53,7 @@ public final class Server {
     private final RunId runId = new RunId();
     private final Blocking blocking;
     private final ClientPause pause;
+    private final Watches watches;
     private final ServerInfo info = new ServerInfo();
     private EventExecutor dataThread;
     private ScheduledFuture<?> cronTask;
@@ -67,6 +68,8 @@ public final class Server {
         this.dispatcher = new Dispatcher(this, table);
         this.blocking = new Blocking(this);
         this.pause = new ClientPause(this);
+        this.watches = new Watches(this);
+        pause.setExecMayWrite(c -> c.transaction() != null && c.transaction().mayWrite());
     }
 
     private static String versionFromManifest() {
@@ -110,6 +113,11 @@ public final class Server {
     /** CLIENT PAUSE state; the dispatcher asks it before running a command. */
     public ClientPause pause() {
         return pause;
+    }
+
+    /** Which clients WATCH which keys. */
+    public Watches watches() {
+        return watches;
     }
 
     /** Facts INFO reports that modules own (port, replication ids, last save, overrides). */

@@ -231,11 +231,6 @@ public final class SetValue implements TypedValue {
         return ints != null ? ints.randomIndex(random) : members.randomSlot(random);
     }
 
-    /** Positions are below this bound (for callers that mark positions in an array). */
-    public int positionBound() {
-        return ints != null ? ints.size() : members.slotCount();
-    }
-
     /**
      * One SCAN step of a hashtable (see {@link ByteDict#scan}); an intset has no cursor, its
      * members are all returned at once by walking the positions.
