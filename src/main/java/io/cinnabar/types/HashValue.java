@@ -20,6 +20,8 @@ public final class HashValue implements TypedValue {
     private static final long OBJECT_BYTES = 24;
     /** A Listpack object: header, array reference, two ints. */
     private static final long LISTPACK_OBJECT_BYTES = 24;
+    /** Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack never grows beyond 1 GB. */
+    private static final long LISTPACK_SAFETY_SIZE = 1L << 30;
 
     /** Non-null exactly while listpack-encoded. */
     private Listpack listpack;
@@ -140,37 +142,32 @@ public final class HashValue implements TypedValue {
         }
     }
 
-    /** Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack never grows beyond 1 GB. */
-    private static final long LISTPACK_SAFETY_SIZE = 1L << 30;
-
     /**
      * Sets a field (Redis's hashTypeSet): replaces the value of an existing field in place, or
      * appends the pair; converts first when the field or value is longer than {@code maxValue},
-     * and afterwards when the hash holds more than {@code maxEntries} fields. True if the field
-     * is new.
+     * and afterwards when the hash holds more than {@code maxEntries} fields (even after an
+     * update, so a limit lowered by CONFIG SET applies). True if the field is new.
      */
     public boolean set(byte[] field, byte[] value, long maxEntries, long maxValue) {
         if (listpack != null && (field.length > maxValue || value.length > maxValue)) {
             convertToDict();
         }
         if (listpack == null) {
-            int slot = dict.slotOf(field);
-            if (slot >= 0) {
-                dict.setValueAt(slot, value);
-                return false;
-            }
-            dict.put(field, value);
-            return true;
+            return dict.put(field, value) == null; // values are never null, so null means new
         }
         int pos = valuePosition(field);
-        if (pos >= 0) {
+        boolean added = pos < 0;
+        if (added) {
+            listpack.append(field);
+            listpack.append(value);
+        } else {
             listpack.replace(pos, value);
-            return false;
         }
-        listpack.append(field);
-        listpack.append(value);
-        convertIfTooMany(maxEntries);
-        return true;
+        // checked after an update too: a hash already over a lowered limit converts on its next write
+        if (size() > maxEntries) {
+            convertToDict();
+        }
+        return added;
     }
 
     /**
@@ -179,12 +176,6 @@ public final class HashValue implements TypedValue {
      */
     public boolean setLong(byte[] field, long value, long maxEntries, long maxValue) {
         return set(field, Listpack.decimal(value), maxEntries, maxValue);
-    }
-
-    private void convertIfTooMany(long maxEntries) {
-        if (size() > maxEntries) {
-            convertToDict();
-        }
     }
 
     /** Removes a field; true if it was there. */

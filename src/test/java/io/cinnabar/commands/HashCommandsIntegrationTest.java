@@ -156,6 +156,21 @@ class HashCommandsIntegrationTest {
         assertEquals(hash.keySet(), repeated.keySet(), who + " HRANDFIELD key -3");
     }
 
+    /**
+     * Redis answers any negative count by streaming the picks until its memory runs out; Cinnabar
+     * refuses a reply it could not buffer (over 2^26 picks) with the OOM error, and goes on serving.
+     */
+    @Test
+    void hrandfieldRefusesARepeatedDrawTooLargeToBuffer() {
+        try (CinnabarFixture cinnabar = CinnabarFixture.start(); RespClient c = cinnabar.client()) {
+            fill(c, "hr:h", 3);
+            assertEquals("-OOM command not allowed when used memory > 'maxmemory'.\r\n", c.callText("HRANDFIELD", "hr:h", "-100000000"));
+            assertEquals("-OOM command not allowed when used memory > 'maxmemory'.\r\n", c.callText("HRANDFIELD", "hr:h", "-100000000", "WITHVALUES"));
+            assertEquals(100_000, ((List<?>) c.callValue("HRANDFIELD", "hr:h", "-100000")).size());
+            assertEquals("+PONG\r\n", c.callText("PING"));
+        }
+    }
+
     // ---------------------------------------------------------------- HSCAN over a hashtable
 
     @Test

@@ -102,6 +102,15 @@ class HashValueTest {
         assertEquals("hashtable", h.encoding()); // never back
         assertEquals(1, h.size());
 
+        HashValue lowered = new HashValue();
+        for (int i = 0; i < 5; i++) {
+            set(lowered, "f" + i, "v" + i, ENTRIES);
+        }
+        lowered.delete(b("nofield"));
+        assertEquals("listpack", lowered.encoding()); // a delete never converts
+        set(lowered, "f0", "updated", 3); // an update of a hash over a lowered limit does
+        assertEquals("hashtable", lowered.encoding());
+
         HashValue zero = new HashValue();
         set(zero, "a", "1", 0);
         assertEquals("hashtable", zero.encoding());
