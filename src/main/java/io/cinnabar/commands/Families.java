@@ -14,6 +14,7 @@ public final class Families {
         KeyCommands.install(server);
         StringCommands.install(server);
         ListCommands.install(server);
+        HashCommands.install(server);
         TransactionCommands.install(server);
         SetCommands.install(server);
         ScriptingCommands.install(server);

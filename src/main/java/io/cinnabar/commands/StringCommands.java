@@ -493,13 +493,21 @@ public final class StringCommands {
         if (old == null || by == null) {
             throw new CommandError(CommandError.NOT_FLOAT);
         }
+        byte[] text = addAsText(old, by);
+        db.set(key, text, Database.KEEP_TTL); // Redis stores the text as is: embstr or raw, never int
+        ctx.reply.bulk(text);
+    }
+
+    /**
+     * {@code old + by} in long double, as the text INCRBYFLOAT and HINCRBYFLOAT store and reply
+     * (Redis's ld2string LD_STR_HUMAN); an error when the sum is not finite.
+     */
+    static byte[] addAsText(LongDouble old, LongDouble by) {
         LongDouble sum = old.add(by);
         if (!sum.isFinite()) {
             throw new CommandError("ERR increment would produce NaN or Infinity");
         }
-        byte[] text = sum.toHumanBytes();
-        db.set(key, text, Database.KEEP_TTL); // Redis stores the text as is: embstr or raw, never int
-        ctx.reply.bulk(text);
+        return sum.toHumanBytes();
     }
 
     static LongDouble longDoubleValue(Object v) {
