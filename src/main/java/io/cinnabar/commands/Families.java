@@ -13,6 +13,7 @@ public final class Families {
         CommandCommands.install(server);
         KeyCommands.install(server);
         StringCommands.install(server);
+        BitmapCommands.install(server);
         TransactionCommands.install(server);
     }
 }
