@@ -14,6 +14,7 @@ public final class Families {
         KeyCommands.install(server);
         StringCommands.install(server);
         BitmapCommands.install(server);
+        HyperLogLogCommands.install(server);
         TransactionCommands.install(server);
     }
 }
