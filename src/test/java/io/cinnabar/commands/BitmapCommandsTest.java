@@ -2,7 +2,11 @@ package io.cinnabar.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.RespClient;
+import io.cinnabar.types.MutableString;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,5 +93,24 @@ class BitmapCommandsTest {
             }
             assertEquals(wrapped.longValue(), BitmapCommands.wrap(value + increment, bits, signed));
         }
+    }
+
+    @Test
+    void aFarWriteAllocatesTheStringOnce() {
+        try (CinnabarFixture cinnabar = CinnabarFixture.start(); RespClient c = cinnabar.client()) {
+            int far = 8 << 20; // bytes
+            assertEquals(":0\r\n", c.callText("SETBIT", "new", Long.toString(far * 8L - 1), "1"));
+            assertEquals(far, capacity(cinnabar, "new"), "a new key gets exactly the bytes written up to");
+            c.call("SET", "old", "abc");
+            c.call("SETBIT", "old", "0", "1");
+            assertEquals(":0\r\n", c.callText("SETBIT", "old", Long.toString(far * 8L - 1), "1"));
+            assertEquals(far + (1 << 20), capacity(cinnabar, "old"), "one step of sds's growth, not a doubling series");
+            assertEquals(":8388608\r\n", c.callText("STRLEN", "old"));
+        }
+    }
+
+    private static int capacity(CinnabarFixture cinnabar, String key) {
+        return cinnabar.onDataThread(() -> ((MutableString) cinnabar.server().keyspace().db(0)
+                .peek(key.getBytes(StandardCharsets.UTF_8))).array().length);
     }
 }
