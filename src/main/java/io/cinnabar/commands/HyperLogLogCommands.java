@@ -247,7 +247,10 @@ public final class HyperLogLogCommands {
 
     // ---------------------------------------------------------------- PFDEBUG, PFSELFTEST
 
-    /** PFDEBUG GETREG|DECODE|ENCODING|TODENSE key. */
+    /**
+     * PFDEBUG GETREG|DECODE|ENCODING|TODENSE key (arity exactly 3, checked by the dispatcher). The
+     * key is looked up and made raw before the subcommand is even recognised, as in Redis.
+     */
     static void pfdebug(CommandContext ctx) {
         Database db = ctx.db();
         byte[] key = ctx.arg(2);
@@ -257,16 +260,10 @@ public final class HyperLogLogCommands {
         }
         checkHll(v);
         v = unshare(db, key, v);
-        String name = new String(ctx.arg(1), StandardCharsets.ISO_8859_1);
-        int nul = name.indexOf('\0');
-        if (nul >= 0) {
-            name = name.substring(0, nul); // C reads the subcommand up to a NUL byte
-        }
         byte[] a = bytes(v);
         int length = StringValue.length(v);
         boolean getreg = ctx.argIs(1, "getreg");
         if (getreg || ctx.argIs(1, "todense")) {
-            checkSubcommandArity(ctx, name);
             boolean converted = false;
             if (HyperLogLog.encoding(a) == HyperLogLog.SPARSE) {
                 a = toDense(db, key, v);
@@ -281,22 +278,16 @@ public final class HyperLogLogCommands {
                 ctx.reply.integer(HyperLogLog.denseGet(a, reg));
             }
         } else if (ctx.argIs(1, "decode")) {
-            checkSubcommandArity(ctx, name);
             if (HyperLogLog.encoding(a) != HyperLogLog.SPARSE) {
                 throw new CommandError("ERR HLL encoding is not sparse");
             }
             ctx.reply.bulk(HyperLogLog.decode(a, length));
         } else if (ctx.argIs(1, "encoding")) {
-            checkSubcommandArity(ctx, name);
             ctx.reply.simple(HyperLogLog.encoding(a) == HyperLogLog.DENSE ? "dense" : "sparse");
         } else {
-            throw new CommandError("ERR Unknown PFDEBUG subcommand '" + name + "'");
-        }
-    }
-
-    private static void checkSubcommandArity(CommandContext ctx, String name) {
-        if (ctx.argc() != 3) {
-            throw new CommandError("ERR Wrong number of arguments for the '" + name + "' subcommand");
+            String name = new String(ctx.arg(1), StandardCharsets.ISO_8859_1);
+            int nul = name.indexOf('\0');
+            throw new CommandError("ERR Unknown PFDEBUG subcommand '" + (nul >= 0 ? name.substring(0, nul) : name) + "'");
         }
     }
 
