@@ -76,10 +76,11 @@ public final class HyperLogLogCommands {
         byte[] key = ctx.arg(1);
         Object v = db.lookup(key);
         int updated = 0;
-        MutableString m;
-        // A fresh value (new, or a copy of a fixed string) is stored at the end only if it changed;
-        // the stored growable one is changed in place, announced on its first change.
-        boolean fresh;
+        // The stored growable value is changed in place, announced on its first change. A fixed
+        // string (from SET or RESTORE) is copied into a growable one on its first change, which
+        // is then stored at the end, as is a new HLL.
+        MutableString m = null;
+        boolean fresh = false;
         if (v == null) {
             m = HyperLogLog.create();
             fresh = true;
@@ -87,16 +88,22 @@ public final class HyperLogLogCommands {
         } else {
             checkHll(v);
             v = unshare(db, key, v);
-            fresh = !(v instanceof MutableString);
-            m = fresh ? new MutableString((byte[]) v, 0) : (MutableString) v;
+            if (v instanceof MutableString) {
+                m = (MutableString) v;
+            }
         }
         boolean announced = false;
         boolean corrupt = false;
         for (int j = 2, argc = ctx.argc(); j < argc; j++) {
             long hash = HyperLogLog.hash(ctx.arg(j));
-            int result = HyperLogLog.wouldChange(m.array(), m.length(), hash);
+            int result = m != null
+                    ? HyperLogLog.wouldChange(m.array(), m.length(), hash)
+                    : HyperLogLog.wouldChange((byte[]) v, ((byte[]) v).length, hash);
             if (result == 1) {
-                if (!fresh && !announced) {
+                if (m == null) {
+                    m = new MutableString((byte[]) v, 0);
+                    fresh = true;
+                } else if (!fresh && !announced) {
                     db.lookupWrite(key);
                     announced = true;
                 }
