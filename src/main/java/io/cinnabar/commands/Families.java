@@ -15,6 +15,8 @@ public final class Families {
         StringCommands.install(server);
         ListCommands.install(server);
         HashCommands.install(server);
+        BitmapCommands.install(server);
+        HyperLogLogCommands.install(server);
         TransactionCommands.install(server);
         SetCommands.install(server);
         ScriptingCommands.install(server);
