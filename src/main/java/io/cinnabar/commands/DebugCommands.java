@@ -238,8 +238,18 @@ final class DebugCommands {
                 + " encoding:" + Values.encoding(v)
                 + " serializedlength:" + serializedLength(v)
                 + " lru:" + (clock < 0 ? 0 : clock)
-                + " lru_seconds_idle:" + idle;
+                + " lru_seconds_idle:" + idle
+                + (v instanceof ListValue ? quicklistFields((ListValue) v) : "");
         ctx.reply.simple(text);
+    }
+
+    /** The quicklist shape Redis appends to DEBUG OBJECT of a list (test suites read ql_nodes). */
+    private static String quicklistFields(ListValue list) {
+        return " ql_nodes:" + list.nodeCount()
+                + " ql_avg_node:" + String.format(Locale.ROOT, "%.2f", (double) list.size() / list.nodeCount())
+                + " ql_listpack_max:" + list.fill()
+                + " ql_compressed:" + (list.compressDepth() != 0 ? 1 : 0)
+                + " ql_uncompressed_size:" + list.uncompressedSize();
     }
 
     /** The RDB length of a value: exact for strings (without LZF), approximate for other types. */
