@@ -8,6 +8,7 @@ import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.keyspace.Keyspace;
 import io.cinnabar.server.Server;
+import io.cinnabar.types.StringValue;
 import io.cinnabar.types.Values;
 import io.cinnabar.util.Glob;
 import java.util.ArrayList;
@@ -353,7 +354,7 @@ public final class KeyCommands {
         }
         long n = (Long) v;
         String policy = maxmemoryPolicy(ctx);
-        return n >= 0 && n < 10000 && !(maxmemory(ctx) > 0 && (policy.contains("lru") || policy.contains("lfu")));
+        return n >= 0 && n < StringValue.SHARED_INTEGERS && !(maxmemory(ctx) > 0 && (policy.contains("lru") || policy.contains("lfu")));
     }
 
     static void objectIdletime(CommandContext ctx) {

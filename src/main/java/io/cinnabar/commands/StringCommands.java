@@ -452,7 +452,7 @@ public final class StringCommands {
             throw new CommandError("ERR increment or decrement would overflow");
         }
         long now = old + by;
-        db.set(key, Long.valueOf(now), Database.KEEP_TTL);
+        db.set(key, StringValue.ofLong(now), Database.KEEP_TTL);
         ctx.reply.integer(now);
     }
 

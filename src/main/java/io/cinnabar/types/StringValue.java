@@ -11,6 +11,15 @@ import java.util.Arrays;
 public final class StringValue {
     /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
     public static final int EMBSTR_LIMIT = 44;
+    /** Redis's OBJ_SHARED_INTEGERS: values below it are shared objects (OBJECT REFCOUNT says so). */
+    public static final int SHARED_INTEGERS = 10000;
+    private static final Long[] SHARED = new Long[SHARED_INTEGERS];
+
+    static {
+        for (int i = 0; i < SHARED_INTEGERS; i++) {
+            SHARED[i] = (long) i;
+        }
+    }
 
     private StringValue() {}
 
@@ -19,10 +28,19 @@ public final class StringValue {
         if (bytes.length <= 20 && bytes.length > 0) {
             long v = Numbers.parseLongStrict(bytes, 0, bytes.length);
             if (v != Numbers.NOT_A_LONG || isMinLong(bytes)) {
-                return Long.valueOf(v);
+                return ofLong(v);
             }
         }
         return bytes;
+    }
+
+    /**
+     * The stored form of an integer. Like Redis's shared integers, values 0..9999 are one object
+     * each, so counters that stay small (the common case) store nothing new on INCR and leave the
+     * young generation nothing to copy.
+     */
+    public static Long ofLong(long v) {
+        return v >= 0 && v < SHARED_INTEGERS ? SHARED[(int) v] : Long.valueOf(v);
     }
 
     private static boolean isMinLong(byte[] b) {
