@@ -15,5 +15,6 @@ public final class Families {
         StringCommands.install(server);
         TransactionCommands.install(server);
         SetCommands.install(server);
+        PubSubCommands.install(server);
     }
 }
