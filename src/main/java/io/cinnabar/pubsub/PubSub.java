@@ -59,7 +59,14 @@ public final class PubSub implements Server.ClientListener {
         server.info().overrideField("pubsubshard_channels", () -> Integer.toString(p.shardChannels.size()));
         Param limits = server.config().find(LIMIT_PARAM);
         p.limit.configure(limits);
-        limits.onChange(changed -> server.dataThread().execute(() -> p.limit.configure(changed)));
+        limits.onChange(changed -> {
+            // CONFIG SET runs on the data thread: apply at once, so the next PUBLISH of the batch obeys it
+            if (server.dataThread() == null || server.dataThread().inEventLoop()) {
+                p.limit.configure(changed);
+            } else {
+                server.dataThread().execute(() -> p.limit.configure(changed));
+            }
+        });
         server.config().markEffective(LIMIT_PARAM);
         return p;
     }
