@@ -324,9 +324,9 @@ class PubSubDiffTest {
 
     // ---------------------------------------------------------------- random
 
-    private static final String[] CHANNELS = {"a", "b", "ab", "a1", "ba", "[x]", "a*", "x\\y", "", "news.sport"};
+    private static final String[] CHANNELS = {"a", "b", "ab", "a1", "ba", "[x]", "a*", "x\\y", "", "news.sport", "\u00fc", "a\u00e9"};
     private static final String[] PATTERNS = {"a*", "?", "a?", "[ab]*", "*b", "\\a*", "[^a]*", "*", "[x]", "\\[x]", "a\\*",
-        "news.*", "[a-b]?", "*[", "x\\\\y"};
+        "news.*", "[a-b]?", "*[", "x\\\\y", "[\u00e0-\u00ff]*", "a[^a-z]*"};
 
     @Test
     void randomSequencesMatchRedis() {
