@@ -14,6 +14,9 @@ public final class Dispatcher {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
     /** Commands that run at once inside MULTI instead of being queued (as Redis's processCommand). */
     private static final java.util.Set<String> RUN_INSIDE_MULTI = java.util.Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+    /** What a RESP2 client may run while subscribed (Redis's processCommand pub/sub context check). */
+    private static final java.util.Set<String> ALLOWED_WHILE_SUBSCRIBED = java.util.Set.of("ping", "subscribe", "ssubscribe",
+            "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset");
     private final Server server;
     private final CommandTable table;
 
@@ -70,6 +73,11 @@ public final class Dispatcher {
                 || spec.has(CommandFlag.MAY_REPLICATE))) {
             // Redis treats a MONITOR client like a replica: it may not touch the keyspace.
             reject(ctx, spec, "ERR Replica can't interact with the keyspace");
+            return;
+        }
+        if (client.inPubSubMode() && !ctx.reply.resp3() && !ALLOWED_WHILE_SUBSCRIBED.contains(spec.name)) {
+            reject(ctx, spec, "ERR Can't execute '" + spec.name
+                    + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
         if (server.busyReply() != null && !spec.has(CommandFlag.ALLOW_BUSY)) {

@@ -123,9 +123,9 @@ public final class ClientCommands {
         throw new CommandError(BAD_TYPE + ctx.argString(i) + "'");
     }
 
-    /** Replication and pub/sub clients are not tracked here yet: every client is a normal one. */
+    /** Replication clients are not tracked here yet: a client is a pubsub one or a normal one. */
     private static Type typeOf(Client c) {
-        return Type.NORMAL;
+        return c.inPubSubMode() ? Type.PUBSUB : Type.NORMAL;
     }
 
     static void list(CommandContext ctx) {
@@ -185,7 +185,10 @@ public final class ClientCommands {
                 .append(" idle=").append(Math.max(0, (now - c.lastInteraction()) / 1000))
                 .append(" flags=").append(flags(c))
                 .append(" db=").append(c.dbIndex())
-                .append(" sub=0 psub=0 ssub=0 multi=").append(c.transaction() == null ? -1 : c.transaction().size())
+                .append(" sub=").append(c.subscriptions())
+                .append(" psub=").append(c.patternSubscriptions())
+                .append(" ssub=").append(c.shardSubscriptions())
+                .append(" multi=").append(c.transaction() == null ? -1 : c.transaction().size())
                 .append(" qbuf=").append(qbuf)
                 .append(" qbuf-free=").append(qbufFree)
                 .append(" argv-mem=").append(argvMem)
@@ -223,6 +226,9 @@ public final class ClientCommands {
         StringBuilder f = new StringBuilder(4);
         if (c.isMonitor()) {
             f.append('O');
+        }
+        if (c.inPubSubMode()) {
+            f.append('P');
         }
         if (c.transaction() != null) {
             f.append('x');

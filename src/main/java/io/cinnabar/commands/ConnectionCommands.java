@@ -150,9 +150,19 @@ public final class ConnectionCommands {
         ctx.reply.simple("RESET");
     }
 
+    private static final byte[] PONG_WORD = "pong".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY = new byte[0];
+
     static void ping(CommandContext ctx) {
         if (ctx.argc() > 2) {
             ctx.reply.error("ERR wrong number of arguments for 'ping' command");
+            return;
+        }
+        if (ctx.client.inPubSubMode() && !ctx.reply.resp3()) {
+            // a RESP2 subscriber can only read pushes, so PING answers in the same shape
+            ctx.reply.array(2);
+            ctx.reply.bulk(PONG_WORD);
+            ctx.reply.bulk(ctx.argc() == 2 ? ctx.arg(1) : EMPTY);
             return;
         }
         if (ctx.argc() == 2) {

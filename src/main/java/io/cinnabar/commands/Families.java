@@ -21,5 +21,6 @@ public final class Families {
         SetCommands.install(server);
         ScriptingCommands.install(server);
         ZSetCommands.install(server);
+        PubSubCommands.install(server);
     }
 }

@@ -285,6 +285,11 @@ public final class ReplyWriter {
         buf().writeBytes(bytes);
     }
 
+    /** Bytes already encoded as RESP (a pub/sub message frame shared by many clients). */
+    public void raw(byte[] bytes, int offset, int length) {
+        buf().writeBytes(bytes, offset, length);
+    }
+
     private void header(char type, long n) {
         ByteBuf b = buf();
         b.writeByte(type);

@@ -40,6 +40,10 @@ public final class Client {
     private boolean closed;
     private long errorCount;
     private long commandsProcessed;
+    private int subscriptions;
+    private int patternSubscriptions;
+    private int shardSubscriptions;
+    private long outputSoftLimitSince;
 
     private Transaction transaction;
     private boolean dirtyCas;
@@ -313,5 +317,38 @@ public final class Client {
     /** Pending requests not yet executed. */
     public int queuedCount() {
         return queued.size();
+    }
+
+    /** Set by the pub/sub module after every change, for CLIENT LIST and the RESP2 subscribed mode. */
+    public void setSubscriptionCounts(int channels, int patterns, int shardChannels) {
+        this.subscriptions = channels;
+        this.patternSubscriptions = patterns;
+        this.shardSubscriptions = shardChannels;
+    }
+
+    public int subscriptions() {
+        return subscriptions;
+    }
+
+    public int patternSubscriptions() {
+        return patternSubscriptions;
+    }
+
+    public int shardSubscriptions() {
+        return shardSubscriptions;
+    }
+
+    /** Subscribed to anything (CLIENT LIST flag P, client type pubsub). */
+    public boolean inPubSubMode() {
+        return subscriptions + patternSubscriptions + shardSubscriptions > 0;
+    }
+
+    /** When the output first stayed above the soft output-buffer limit (ms), 0 when below it. */
+    public long outputSoftLimitSince() {
+        return outputSoftLimitSince;
+    }
+
+    public void setOutputSoftLimitSince(long millis) {
+        this.outputSoftLimitSince = millis;
     }
 }

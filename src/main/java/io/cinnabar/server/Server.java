@@ -428,7 +428,8 @@ public final class Server {
         }
         long now = System.currentTimeMillis();
         for (Client c : new ArrayList<>(clients.values())) {
-            if (!c.isBlocked() && !c.isMonitor() && now - c.lastInteraction() > timeout * 1000) {
+            // as Redis: subscribers only listen, so silence is no sign of a dead client
+            if (!c.isBlocked() && !c.isMonitor() && !c.inPubSubMode() && now - c.lastInteraction() > timeout * 1000) {
                 log.debug("Closing idle client {}", c.addr());
                 c.channel().close();
             }
