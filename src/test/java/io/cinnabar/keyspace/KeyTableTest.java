@@ -265,7 +265,7 @@ class KeyTableTest {
             long seed = 1000L + trial;
             Random rnd = new Random(seed);
             KeyTable t = new KeyTable();
-            Set<String> present = new HashSet<>();
+            KeyPool present = new KeyPool();
             int next = 0;
             int initial = rnd.nextInt(4) == 0 ? rnd.nextInt(20) : rnd.nextInt(5000);
             for (int i = 0; i < initial; i++) {
@@ -276,7 +276,7 @@ class KeyTableTest {
             if (rnd.nextBoolean()) {
                 t.rehash(rnd.nextInt(50)); // sometimes start mid-rehash
             }
-            Set<String> stable = new HashSet<>(present); // present at the start, never deleted
+            Set<String> stable = present.snapshot(); // present at the start, never deleted
             Set<String> returned = new HashSet<>();
             long cursor = 0;
             int calls = 0;
@@ -297,13 +297,10 @@ class KeyTableTest {
                     }
                 } else if (mode < 6 && !present.isEmpty()) {
                     int dels = rnd.nextInt(mode == 3 ? Math.max(1, present.size()) : 50);
-                    List<String> victims = new ArrayList<>(present);
-                    for (int i = 0; i < dels && i < victims.size(); i++) {
-                        String key = victims.get(rnd.nextInt(victims.size()));
-                        if (present.remove(key)) {
-                            assertTrue(remove(t, key));
-                            stable.remove(key);
-                        }
+                    for (int i = 0; i < dels && !present.isEmpty(); i++) {
+                        String key = present.removeRandom(rnd);
+                        assertTrue(remove(t, key));
+                        stable.remove(key);
                     }
                 } else if (mode < 8) {
                     if (!t.rehash(rnd.nextInt(20))) {
@@ -316,6 +313,35 @@ class KeyTableTest {
                     fail("seed " + seed + ": key " + key + " present throughout was not returned");
                 }
             }
+        }
+    }
+
+    /** The keys present, with O(1) random removal (a copy per deletion step made this test minutes long). */
+    private static final class KeyPool {
+        private final List<String> keys = new ArrayList<>();
+
+        void add(String key) {
+            keys.add(key);
+        }
+
+        boolean isEmpty() {
+            return keys.isEmpty();
+        }
+
+        int size() {
+            return keys.size();
+        }
+
+        String removeRandom(Random rnd) {
+            int i = rnd.nextInt(keys.size());
+            String key = keys.get(i);
+            keys.set(i, keys.get(keys.size() - 1));
+            keys.remove(keys.size() - 1);
+            return key;
+        }
+
+        Set<String> snapshot() {
+            return new HashSet<>(keys);
         }
     }
 

@@ -98,11 +98,14 @@ class ScriptBusyTest {
 
     @Test
     void aSlowScriptFinishesAndItsCommandsKeepRunningWhileOthersAreTurnedAway() {
-        // Busy-waits 400 ms on TIME (the clock scripts see is frozen, TIME is not), writing all along.
-        String script = "local t = redis.call('time') local start = t[1] * 1000000 + t[2] local n = 0\n"
-                + "repeat n = n + 1 redis.call('incr', KEYS[1]) t = redis.call('time') until t[1] * 1000000 + t[2] - start > 400000\n"
+        // Writes first (so the script is unkillable by the time it is busy, even on a loaded
+        // machine), then busy-waits 1.2 s on TIME (the clock scripts see is frozen, TIME is not),
+        // writing all along.
+        String script = "redis.call('incr', KEYS[1]) local n = 1\n"
+                + "local t = redis.call('time') local start = t[1] * 1000000 + t[2]\n"
+                + "repeat n = n + 1 redis.call('incr', KEYS[1]) t = redis.call('time') until t[1] * 1000000 + t[2] - start > 1200000\n"
                 + "return n";
-        try (CinnabarFixture s = CinnabarFixture.start("busy-reply-threshold 100");
+        try (CinnabarFixture s = CinnabarFixture.start("busy-reply-threshold 300");
                 RespClient caller = s.client(); RespClient other = s.client()) {
             caller.send("EVAL", script, "1", "counter");
             caller.send("GET", "counter");
