@@ -102,16 +102,16 @@ public final class SortCommand {
             vector = loadAll(source, (int) length);
         }
 
-        boolean notDouble = false;
         if (!o.dontSort) {
+            boolean notDouble = false;
             for (Element e : vector) {
                 notDouble |= weigh(db, o, e);
             }
+            // Redis weighs every element (each BY lookup counts a hit or miss) before it fails.
+            if (notDouble) {
+                throw new CommandError(NOT_DOUBLE);
+            }
             Arrays.sort(vector, comparator(o));
-        }
-
-        if (notDouble) {
-            throw new CommandError(NOT_DOUBLE);
         }
         long count = Math.max(0, end - start + 1);
         if (o.store == null) {
