@@ -111,7 +111,14 @@ public final class SortCommand {
             if (notDouble) {
                 throw new CommandError(NOT_DOUBLE);
             }
-            Arrays.sort(vector, comparator(o));
+            Comparator<Element> order = comparator(o);
+            if (o.by != null && (start != 0 || end != vector.length - 1)) {
+                // Redis sorts only as much as the LIMIT range needs here, with its own unstable
+                // quicksort; copying its steps keeps the order of ties the same.
+                partialSort(vector, 0, vector.length, order, start, end);
+            } else {
+                Arrays.sort(vector, order);
+            }
         }
         long count = Math.max(0, end - start + 1);
         if (o.store == null) {
@@ -273,6 +280,111 @@ public final class SortCommand {
             c = (a, b) -> strcmp(a.value, b.value);
         }
         return o.desc ? c.reversed() : c;
+    }
+
+    /**
+     * Redis's pqsort: Bentley and McIlroy's quicksort (NetBSD's qsort) that skips the partitions
+     * lying wholly outside the element range [lo, hi]. Elements outside it end up unordered.
+     */
+    static <T> void partialSort(T[] v, int base, int n, Comparator<? super T> order, long lo, long hi) {
+        while (true) {
+            if (n < 7) {
+                insertionSort(v, base, n, order);
+                return;
+            }
+            int pivot = base + n / 2;
+            if (n > 7) {
+                int first = base;
+                int last = base + n - 1;
+                if (n > 40) {
+                    int d = n / 8;
+                    first = medianOf3(v, first, first + d, first + 2 * d, order);
+                    pivot = medianOf3(v, pivot - d, pivot, pivot + d, order);
+                    last = medianOf3(v, last - 2 * d, last - d, last, order);
+                }
+                pivot = medianOf3(v, first, pivot, last, order);
+            }
+            swap(v, base, pivot);
+            // [base+1, equalLow) and (equalHigh, end] collect elements equal to the pivot.
+            int equalLow = base + 1;
+            int low = equalLow;
+            int high = base + n - 1;
+            int equalHigh = high;
+            boolean swapped = false;
+            while (true) {
+                int c;
+                while (low <= high && (c = order.compare(v[low], v[base])) <= 0) {
+                    if (c == 0) {
+                        swapped = true;
+                        swap(v, equalLow++, low);
+                    }
+                    low++;
+                }
+                while (low <= high && (c = order.compare(v[high], v[base])) >= 0) {
+                    if (c == 0) {
+                        swapped = true;
+                        swap(v, high, equalHigh--);
+                    }
+                    high--;
+                }
+                if (low > high) {
+                    break;
+                }
+                swap(v, low++, high--);
+                swapped = true;
+            }
+            if (!swapped) {
+                insertionSort(v, base, n, order);
+                return;
+            }
+            int end = base + n;
+            int r = Math.min(equalLow - base, low - equalLow);
+            swapRuns(v, base, low - r, r);
+            r = Math.min(equalHigh - high, end - equalHigh - 1);
+            swapRuns(v, low, end - r, r);
+            r = low - equalLow;
+            if (r > 1 && overlaps(base, base + r - 1, lo, hi)) {
+                partialSort(v, base, r, order, lo, hi);
+            }
+            r = equalHigh - high;
+            if (r <= 1 || !overlaps(end - r, end - 1, lo, hi)) {
+                return;
+            }
+            base = end - r;
+            n = r;
+        }
+    }
+
+    /** False when [lo, hi] lies wholly before or wholly after [from, to]. */
+    private static boolean overlaps(int from, int to, long lo, long hi) {
+        return !(lo < from && hi < from || lo > to && hi > to);
+    }
+
+    private static <T> void insertionSort(T[] v, int base, int n, Comparator<? super T> order) {
+        for (int i = base + 1; i < base + n; i++) {
+            for (int j = i; j > base && order.compare(v[j - 1], v[j]) > 0; j--) {
+                swap(v, j, j - 1);
+            }
+        }
+    }
+
+    private static <T> int medianOf3(T[] v, int a, int b, int c, Comparator<? super T> order) {
+        if (order.compare(v[a], v[b]) < 0) {
+            return order.compare(v[b], v[c]) < 0 ? b : order.compare(v[a], v[c]) < 0 ? c : a;
+        }
+        return order.compare(v[b], v[c]) > 0 ? b : order.compare(v[a], v[c]) < 0 ? a : c;
+    }
+
+    private static <T> void swap(T[] v, int i, int j) {
+        T t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+    }
+
+    private static <T> void swapRuns(T[] v, int a, int b, int n) {
+        for (int i = 0; i < n; i++) {
+            swap(v, a + i, b + i);
+        }
     }
 
     /** C's strcmp: unsigned bytes up to the first NUL, the end of an array standing for one. */
