@@ -147,8 +147,11 @@ public final class SortCommand {
                 o.store = ctx.arg(++j);
             } else if (ctx.argIs(j, "by") && left >= 1) {
                 o.by = ctx.arg(++j);
-                // A BY pattern naming no element means "do not sort" (conventionally BY nosort).
-                o.dontSort = indexOf(o.by, 0, cLength(o.by), (byte) '*') < 0;
+                // A BY pattern naming no element means "do not sort" (conventionally BY nosort),
+                // and as in Redis a later BY with a '*' does not undo it.
+                if (indexOf(o.by, 0, cLength(o.by), (byte) '*') < 0) {
+                    o.dontSort = true;
+                }
             } else if (ctx.argIs(j, "get") && left >= 1) {
                 o.gets.add(ctx.arg(++j));
             } else {
