@@ -24,9 +24,16 @@ import java.util.List;
  * LIMIT range, and answered or stored as a list, each element possibly replaced by the values
  * its GET patterns name.
  *
- * <p>The sort is stable (glibc's qsort, which Redis calls, is a merge sort), so elements whose
- * ALPHA BY values tie keep their loading order, as they do in Redis. ALPHA without STORE
- * compares as strcoll does in the C locale: byte-wise, up to the first NUL byte.
+ * <p>Ties (ALPHA BY values that are equal or missing) come out in Redis's order: a full sort is
+ * stable, as glibc's merge-sorting qsort that Redis calls, and a BY sort cut by LIMIT follows
+ * Redis's partial quicksort step by step. ALPHA without STORE compares as strcoll does in the C
+ * locale: byte-wise, up to the first NUL byte.
+ *
+ * <p>Two things of Redis 7.0 are not copied. SORT converts a listpack sorted set to a skiplist
+ * for good; here the set keeps its encoding, as changing a stored value means announcing a write
+ * (which would break a WATCH that Redis leaves alone). And Redis reads errno after strtod without
+ * clearing it, so after an out-of-range score its later numeric SORTs may fail until something
+ * else clears errno; here only the SORT that meets such a score fails.
  */
 public final class SortCommand {
     private SortCommand() {}
