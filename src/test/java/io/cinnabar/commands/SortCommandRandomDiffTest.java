@@ -40,8 +40,21 @@ class SortCommandRandomDiffTest {
         run(20261131L, "4", "3");
     }
 
+    @Test
+    void resp3() {
+        run(20261132L, "128", "-2", true);
+    }
+
     private static void run(long seed, String zsetListpackEntries, String listNodeSize) {
-        RandomDiff.Options options = new RandomDiff.Options()
+        run(seed, zsetListpackEntries, listNodeSize, false);
+    }
+
+    private static void run(long seed, String zsetListpackEntries, String listNodeSize, boolean resp3) {
+        RandomDiff.Options options = new RandomDiff.Options();
+        if (resp3) {
+            options.resp3();
+        }
+        options
                 .config("zset-max-listpack-entries " + zsetListpackEntries)
                 .config("list-max-listpack-size " + listNodeSize)
                 .normalizer((command, reply) -> unsortedSet(command) ? RandomDiff.unordered(false, command[0]).normalize(command, reply) : null);
