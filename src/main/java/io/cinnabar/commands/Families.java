@@ -22,5 +22,6 @@ public final class Families {
         ScriptingCommands.install(server);
         ZSetCommands.install(server);
         PubSubCommands.install(server);
+        SortCommand.install(server);
     }
 }
