@@ -1,0 +1,486 @@
+package io.cinnabar.commands;
+
+import io.cinnabar.command.CommandContext;
+import io.cinnabar.command.CommandError;
+import io.cinnabar.command.CommandTable;
+import io.cinnabar.config.Config;
+import io.cinnabar.config.Param;
+import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyTable;
+import io.cinnabar.protocol.ReplyWriter;
+import io.cinnabar.server.Server;
+import io.cinnabar.types.Listpack;
+import io.cinnabar.types.StreamId;
+import io.cinnabar.types.StreamValue;
+
+/**
+ * The stream group, laid out like Redis's t_stream.c: ID parsing, XADD and trimming, the range
+ * readers, XDEL and XSETID. Values are {@link StreamValue}s; every change goes through
+ * {@link Database}'s write methods.
+ */
+public final class StreamCommands {
+    static final String INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
+    /** Redis copies an ID argument into a 128-byte buffer and rejects longer ones. */
+    private static final int MAX_ID_LENGTH = 127;
+
+    private final Param.Num nodeMaxBytes;
+    private final Param.Num nodeMaxEntries;
+
+    private StreamCommands(Config config) {
+        nodeMaxBytes = config.num("stream-node-max-bytes");
+        nodeMaxEntries = config.num("stream-node-max-entries");
+        config.markEffective("stream-node-max-bytes");
+        config.markEffective("stream-node-max-entries");
+    }
+
+    static void install(Server server) {
+        StreamCommands s = new StreamCommands(server.config());
+        CommandTable t = server.commandTable();
+        t.bind("xadd", s::xadd);
+        t.bind("xtrim", s::xtrim);
+        t.bind("xlen", StreamCommands::xlen);
+        t.bind("xrange", ctx -> range(ctx, false));
+        t.bind("xrevrange", ctx -> range(ctx, true));
+        t.bind("xdel", StreamCommands::xdel);
+        t.bind("xsetid", StreamCommands::xsetid);
+    }
+
+    // ---------------------------------------------------------------- shared helpers
+
+    static StreamValue asStream(Object v) {
+        if (v == null || v instanceof StreamValue) {
+            return (StreamValue) v;
+        }
+        throw CommandError.wrongType();
+    }
+
+    /** One stream ID argument as Redis's streamGenericParseIDOrReply reads it. */
+    static final class ParsedId {
+        long ms;
+        long seq;
+        /** False for the "ms-*" form (XADD only). */
+        boolean seqGiven;
+
+        StreamId id() {
+            return new StreamId(ms, seq);
+        }
+    }
+
+    /**
+     * Parses {@code arg[from..]} into {@code out}: "ms-seq", or "ms" with {@code missingSeq};
+     * unless {@code strict}, "-" and "+" are the smallest and largest IDs; with
+     * {@code allowAutoSeq}, "ms-*" leaves {@code seqGiven} false.
+     */
+    static void parseId(byte[] arg, int from, long missingSeq, boolean strict, boolean allowAutoSeq, ParsedId out) {
+        int len = arg.length - from;
+        if (len > MAX_ID_LENGTH) {
+            throw new CommandError(INVALID_ID);
+        }
+        out.seqGiven = true;
+        if (len == 1 && (arg[from] == '-' || arg[from] == '+')) {
+            if (strict) {
+                throw new CommandError(INVALID_ID);
+            }
+            out.ms = arg[from] == '-' ? 0 : -1L;
+            out.seq = out.ms;
+            return;
+        }
+        int dash = -1;
+        for (int i = from; i < arg.length; i++) {
+            if (arg[i] == '-') {
+                dash = i;
+                break;
+            }
+        }
+        out.ms = parseUnsigned(arg, from, dash < 0 ? arg.length : dash);
+        if (dash < 0) {
+            out.seq = missingSeq;
+        } else if (allowAutoSeq && arg.length - dash == 2 && arg[dash + 1] == '*') {
+            out.seq = 0;
+            out.seqGiven = false;
+        } else {
+            out.seq = parseUnsigned(arg, dash + 1, arg.length);
+        }
+    }
+
+    /**
+     * Redis's string2ull: a canonical non-negative long, or else what strtoull accepts in full
+     * (leading spaces, a sign, digits up to 2^64-1; a minus negates modulo 2^64).
+     */
+    private static long parseUnsigned(byte[] s, int from, int to) {
+        int i = from;
+        while (i < to && isSpace(s[i])) {
+            i++;
+        }
+        boolean negative = false;
+        if (i < to && (s[i] == '+' || s[i] == '-')) {
+            negative = s[i] == '-';
+            i++;
+        }
+        if (i == to) {
+            throw new CommandError(INVALID_ID);
+        }
+        long v = 0;
+        for (; i < to; i++) {
+            int d = s[i] - '0';
+            if (d < 0 || d > 9) {
+                throw new CommandError(INVALID_ID);
+            }
+            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L, 10)) > 0) {
+                throw new CommandError(INVALID_ID);
+            }
+            long next = v * 10 + d;
+            if (Long.compareUnsigned(next, v * 10) < 0) {
+                throw new CommandError(INVALID_ID);
+            }
+            v = next;
+        }
+        if (negative && isCanonicalLong(s, from, to)) {
+            throw new CommandError(INVALID_ID); // string2ll read it first: a negative number
+        }
+        return negative ? -v : v;
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || (b >= '\t' && b <= '\r');
+    }
+
+    /** Whether string2ll accepts the text: no spaces or plus, no leading zeros, in long range. */
+    private static boolean isCanonicalLong(byte[] s, int from, int to) {
+        byte[] text = java.util.Arrays.copyOfRange(s, from, to);
+        long v = io.cinnabar.types.Numbers.parseLongStrict(text);
+        return v != io.cinnabar.types.Numbers.NOT_A_LONG || io.cinnabar.types.Numbers.isMinLong(text);
+    }
+
+    static StreamId parseStrictId(byte[] arg, long missingSeq) {
+        ParsedId p = new ParsedId();
+        parseId(arg, 0, missingSeq, true, false, p);
+        return p.id();
+    }
+
+    static void replyId(ReplyWriter reply, long ms, long seq) {
+        reply.bulk(new StreamId(ms, seq).toBytes());
+    }
+
+    /** One entry as [id, [field, value, ...]]. */
+    static void replyEntry(ReplyWriter reply, StreamValue.Cursor c) {
+        reply.array(2);
+        replyId(reply, c.ms(), c.seq());
+        int n = c.fieldCount();
+        reply.array(2 * n);
+        Listpack lp = c.listpack();
+        for (int i = 0; i < n; i++) {
+            HashCommands.replyEntry(reply, lp, c.fieldPosition(i));
+            HashCommands.replyEntry(reply, lp, c.valuePosition(i));
+        }
+    }
+
+    /** Replies up to {@code count} entries (0 = all) of [start, end] in the given direction. */
+    static void replyRange(ReplyWriter reply, StreamValue s, StreamId start, StreamId end, long count, boolean reverse) {
+        StreamValue.Cursor counter = s.cursor(start, end, reverse);
+        int n = 0;
+        while ((count == 0 || n < count) && counter.next()) {
+            n++;
+        }
+        reply.array(n);
+        StreamValue.Cursor c = s.cursor(start, end, reverse);
+        for (int i = 0; i < n && c.next(); i++) {
+            replyEntry(reply, c);
+        }
+    }
+
+    // ---------------------------------------------------------------- XADD, XTRIM
+
+    /** What XADD and XTRIM share: the trimming options (Redis's streamAddTrimArgs). */
+    private static final class TrimArgs {
+        boolean byLength;
+        boolean byId;
+        boolean approximate;
+        long maxLength;
+        StreamId minId;
+        long limit;
+        boolean noMakeStream;
+        /** XADD: the ID argument's index, and the ID unless it was "*". */
+        int idIndex;
+        ParsedId id;
+
+        boolean trims() {
+            return byLength || byId;
+        }
+    }
+
+    /** Redis's streamParseAddOrTrimArgsOrReply. */
+    private TrimArgs parseTrimArgs(CommandContext ctx, boolean xadd) {
+        TrimArgs a = new TrimArgs();
+        boolean limitGiven = false;
+        int argc = ctx.argc();
+        int i = 2;
+        for (; i < argc; i++) {
+            int more = argc - 1 - i;
+            byte[] opt = ctx.arg(i);
+            if (xadd && opt.length == 1 && opt[0] == '*') {
+                break;
+            } else if ((ctx.argIs(i, "maxlen") || ctx.argIs(i, "minid")) && more > 0) {
+                if (a.trims()) {
+                    throw new CommandError("ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+                }
+                boolean byLength = ctx.argIs(i, "maxlen");
+                byte[] next = ctx.arg(i + 1);
+                a.approximate = false;
+                if (more >= 2 && next.length == 1 && (next[0] == '~' || next[0] == '=')) {
+                    a.approximate = next[0] == '~';
+                    i++;
+                }
+                if (byLength) {
+                    a.maxLength = ctx.argLong(i + 1);
+                    if (a.maxLength < 0) {
+                        throw new CommandError("ERR The MAXLEN argument must be >= 0.");
+                    }
+                    a.byLength = true;
+                } else {
+                    a.minId = parseStrictId(ctx.arg(i + 1), 0);
+                    a.byId = true;
+                }
+                i++;
+            } else if (ctx.argIs(i, "limit") && more > 0) {
+                a.limit = ctx.argLong(i + 1);
+                if (a.limit < 0) {
+                    throw new CommandError("ERR The LIMIT argument must be >= 0.");
+                }
+                limitGiven = true;
+                i++;
+            } else if (xadd && ctx.argIs(i, "nomkstream")) {
+                a.noMakeStream = true;
+            } else if (xadd) {
+                a.id = new ParsedId();
+                parseId(opt, 0, 0, true, true, a.id);
+                break;
+            } else {
+                throw CommandError.syntax();
+            }
+        }
+        if (a.limit != 0 && !a.trims()) {
+            throw new CommandError("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
+        }
+        if (!xadd && !a.trims()) {
+            throw new CommandError("ERR syntax error, XTRIM must be called with a trimming strategy");
+        }
+        if (limitGiven) {
+            if (!a.approximate) {
+                throw new CommandError("ERR syntax error, LIMIT cannot be used without the special ~ option");
+            }
+        } else {
+            a.limit = a.approximate ? 100 * nodeMaxEntries.value() : 0;
+        }
+        a.idIndex = i;
+        return a;
+    }
+
+    private static long trim(StreamValue s, TrimArgs a) {
+        return s.trim(a.maxLength, a.byId ? a.minId : null, a.approximate, a.limit);
+    }
+
+    void xadd(CommandContext ctx) {
+        TrimArgs a = parseTrimArgs(ctx, true);
+        int fieldsFrom = a.idIndex + 1;
+        int pairs = ctx.argc() - fieldsFrom;
+        if (pairs < 2 || pairs % 2 == 1) {
+            throw new CommandError("ERR wrong number of arguments for 'xadd' command");
+        }
+        if (a.id != null && a.id.seqGiven && a.id.ms == 0 && a.id.seq == 0) {
+            throw new CommandError("ERR The ID specified in XADD must be greater than 0-0");
+        }
+        Database db = ctx.db();
+        byte[] key = ctx.arg(1);
+        StreamValue existing = asStream(db.lookup(key));
+        if (existing == null && a.noMakeStream) {
+            ctx.reply.nullBulk();
+            return;
+        }
+        StreamValue s = existing != null ? existing : new StreamValue();
+        StreamId last = s.lastId();
+        if (last.ms() == -1L && last.seq() == -1L) {
+            throw new CommandError("ERR The stream has exhausted the last possible ID, unable to add more items");
+        }
+        StreamId id = nextId(s, a.id);
+        if (id == null) {
+            throw new CommandError("ERR Elements are too large to be stored"); // what 7.0 answers when "ms-*" overflows
+        }
+        if (id.compareTo(last) <= 0) {
+            throw new CommandError("ERR The ID specified in XADD is equal or smaller than the target stream top item");
+        }
+        if (existing != null) {
+            db.lookupWrite(key);
+        }
+        s.append(id, ctx.argv(), fieldsFrom, ctx.argc(), nodeMaxBytes.value(), nodeMaxEntries.value());
+        if (a.trims()) {
+            trim(s, a);
+        }
+        if (existing != null) {
+            db.modified(key);
+        } else {
+            db.set(key, s, KeyTable.NO_EXPIRE);
+        }
+        replyId(ctx.reply, id.ms(), id.seq());
+    }
+
+    /** The ID XADD gives the new entry (Redis's streamAppendItem), null when "ms-*" overflows. */
+    private static StreamId nextId(StreamValue s, ParsedId given) {
+        StreamId last = s.lastId();
+        if (given == null) {
+            long now = System.currentTimeMillis();
+            return Long.compareUnsigned(now, last.ms()) > 0 ? new StreamId(now, 0) : last.increment();
+        }
+        if (given.seqGiven) {
+            return given.id();
+        }
+        if (given.ms == last.ms()) {
+            return last.seq() == -1L ? null : new StreamId(last.ms(), last.seq() + 1);
+        }
+        return new StreamId(given.ms, 0);
+    }
+
+    void xtrim(CommandContext ctx) {
+        Database db = ctx.db();
+        byte[] key = ctx.arg(1);
+        TrimArgs a = parseTrimArgs(ctx, false);
+        StreamValue s = asStream(db.lookup(key));
+        if (s == null) {
+            ctx.reply.integer(0);
+            return;
+        }
+        if (!s.trimRemovesAny(a.maxLength, a.byId ? a.minId : null, a.approximate, a.limit)) {
+            ctx.reply.integer(0);
+            return;
+        }
+        db.lookupWrite(key);
+        long deleted = trim(s, a);
+        db.modified(key);
+        ctx.reply.integer(deleted);
+    }
+
+    // ---------------------------------------------------------------- readers
+
+    static void xlen(CommandContext ctx) {
+        StreamValue s = asStream(ctx.db().get(ctx.arg(1)));
+        ctx.reply.integer(s == null ? 0 : s.length());
+    }
+
+    /** An XRANGE bound: "(" makes it exclusive, which moves it one ID inwards. */
+    private static StreamId intervalBound(byte[] arg, boolean isStart) {
+        ParsedId p = new ParsedId();
+        long missingSeq = isStart ? 0 : -1L;
+        if (arg.length > 1 && arg[0] == '(') {
+            parseId(arg, 1, missingSeq, true, false, p);
+            StreamId moved = isStart ? p.id().increment() : p.id().decrement();
+            if (moved == null) {
+                throw new CommandError(isStart ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
+            }
+            return moved;
+        }
+        parseId(arg, 0, missingSeq, false, false, p);
+        return p.id();
+    }
+
+    /** XRANGE key start end [COUNT n] and XREVRANGE key end start [COUNT n]. */
+    static void range(CommandContext ctx, boolean reverse) {
+        StreamId start = intervalBound(ctx.arg(reverse ? 3 : 2), true);
+        StreamId end = intervalBound(ctx.arg(reverse ? 2 : 3), false);
+        long count = -1;
+        for (int j = 4; j < ctx.argc(); j++) {
+            if (ctx.argIs(j, "count") && j + 1 < ctx.argc()) {
+                count = Math.max(0, ctx.argLong(j + 1));
+                j++;
+            } else {
+                throw CommandError.syntax();
+            }
+        }
+        StreamValue s = asStream(ctx.db().get(ctx.arg(1)));
+        if (s == null) {
+            ctx.reply.array(0);
+        } else if (count == 0) {
+            ctx.reply.nullArray();
+        } else {
+            replyRange(ctx.reply, s, start, end, Math.max(count, 0), reverse);
+        }
+    }
+
+    // ---------------------------------------------------------------- XDEL, XSETID
+
+    static void xdel(CommandContext ctx) {
+        Database db = ctx.db();
+        byte[] key = ctx.arg(1);
+        StreamValue s = asStream(db.lookup(key));
+        if (s == null) {
+            ctx.reply.integer(0);
+            return;
+        }
+        StreamId[] ids = new StreamId[ctx.argc() - 2];
+        for (int j = 2; j < ctx.argc(); j++) {
+            ids[j - 2] = parseStrictId(ctx.arg(j), 0);
+        }
+        int deleted = 0;
+        boolean firstGone = false;
+        for (StreamId id : ids) {
+            StreamId first = s.firstId();
+            if (deleted == 0) {
+                if (!s.contains(id)) {
+                    continue;
+                }
+                db.lookupWrite(key);
+            }
+            if (s.delete(id)) {
+                firstGone |= id.equals(first);
+                deleted++;
+            }
+        }
+        if (deleted > 0) {
+            s.refreshFirstId(firstGone);
+            db.modified(key);
+        }
+        ctx.reply.integer(deleted);
+    }
+
+    static void xsetid(CommandContext ctx) {
+        StreamId id = parseStrictId(ctx.arg(2), 0);
+        long entriesAdded = -1;
+        StreamId maxDeleted = null;
+        for (int i = 3; i < ctx.argc(); i++) {
+            boolean more = i + 1 < ctx.argc();
+            if (ctx.argIs(i, "entriesadded") && more) {
+                entriesAdded = ctx.argLong(i + 1);
+                if (entriesAdded < 0) {
+                    throw new CommandError("ERR entries_added must be positive");
+                }
+            } else if (ctx.argIs(i, "maxdeletedid") && more) {
+                maxDeleted = parseStrictId(ctx.arg(i + 1), 0);
+                if (id.compareTo(maxDeleted) < 0) {
+                    throw new CommandError("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+                }
+            } else {
+                throw CommandError.syntax();
+            }
+            i++;
+        }
+        Database db = ctx.db();
+        byte[] key = ctx.arg(1);
+        StreamValue s = asStream(db.lookup(key));
+        if (s == null) {
+            throw new CommandError(CommandError.NO_SUCH_KEY);
+        }
+        if (s.length() > 0) {
+            StreamValue.Cursor last = s.cursor(StreamId.MIN, StreamId.MAX, true);
+            last.next();
+            if (id.compareTo(last.id()) < 0) {
+                throw new CommandError("ERR The ID specified in XSETID is smaller than the target stream top item");
+            }
+        }
+        if (entriesAdded != -1 && s.length() > entriesAdded) {
+            throw new CommandError("ERR The entries_added specified in XSETID is smaller than the target stream length");
+        }
+        db.lookupWrite(key);
+        s.setLastId(id, entriesAdded, maxDeleted);
+        db.modified(key);
+        ctx.reply.ok();
+    }
+}
