@@ -12,6 +12,7 @@ import io.cinnabar.server.Server;
 import io.cinnabar.types.Listpack;
 import io.cinnabar.types.StreamId;
 import io.cinnabar.types.StreamValue;
+import java.util.Arrays;
 
 /**
  * The stream group, laid out like Redis's t_stream.c: ID parsing, XADD and trimming, the range
@@ -43,6 +44,7 @@ public final class StreamCommands {
         t.bind("xrevrange", ctx -> range(ctx, true));
         t.bind("xdel", StreamCommands::xdel);
         t.bind("xsetid", StreamCommands::xsetid);
+        t.bind("xread", StreamCommands::xread);
     }
 
     // ---------------------------------------------------------------- shared helpers
@@ -482,5 +484,119 @@ public final class StreamCommands {
         s.setLastId(id, entriesAdded, maxDeleted);
         db.modified(key);
         ctx.reply.ok();
+    }
+
+    // ---------------------------------------------------------------- XREAD
+
+    /**
+     * XREAD [COUNT n] [BLOCK ms] STREAMS key... id...: entries after each ID, or a wait for them.
+     * A blocked XREAD is re-run when a key it waits on is written; its "$" IDs were replaced in
+     * the arguments by the last IDs at the time it blocked, so the re-run asks for the same
+     * entries, and it then answers from the ready key alone, as Redis serves a woken reader.
+     */
+    static void xread(CommandContext ctx) {
+        int argc = ctx.argc();
+        long timeout = -1;
+        long count = 0;
+        int streamsFrom = 0;
+        for (int i = 1; i < argc; i++) {
+            int more = argc - i - 1;
+            if (ctx.argIs(i, "block") && more > 0) {
+                i++;
+                timeout = ctx.argLong(i, "ERR timeout is not an integer or out of range");
+                if (timeout < 0) {
+                    throw new CommandError("ERR timeout is negative");
+                }
+            } else if (ctx.argIs(i, "count") && more > 0) {
+                i++;
+                count = Math.max(0, ctx.argLong(i));
+            } else if (ctx.argIs(i, "streams") && more > 0) {
+                streamsFrom = i + 1;
+                if ((argc - streamsFrom) % 2 != 0) {
+                    throw new CommandError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
+                }
+                break;
+            } else if (ctx.argIs(i, "group") && more >= 2) {
+                throw new CommandError("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+            } else if (ctx.argIs(i, "noack")) {
+                throw new CommandError("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+            } else {
+                throw CommandError.syntax();
+            }
+        }
+        if (streamsFrom == 0) {
+            throw CommandError.syntax();
+        }
+        int streams = (argc - streamsFrom) / 2;
+        Database db = ctx.db();
+        byte[] ready = ctx.server.blocking().servingKey(ctx.client);
+        StreamId[] after = new StreamId[streams];
+        for (int i = 0; i < streams; i++) {
+            byte[] idArg = ctx.arg(streamsFrom + streams + i);
+            Object v = ready == null ? db.get(ctx.arg(streamsFrom + i)) : db.peek(ctx.arg(streamsFrom + i));
+            // a woken reader whose key now holds another type keeps waiting, as in Redis
+            StreamValue s = ready == null ? asStream(v) : v instanceof StreamValue ? (StreamValue) v : null;
+            if (idArg.length == 1 && idArg[0] == '$') {
+                after[i] = s == null ? StreamId.MIN : s.lastId();
+            } else if (idArg.length == 1 && idArg[0] == '>') {
+                throw new CommandError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
+            } else {
+                after[i] = parseStrictId(idArg, 0);
+            }
+        }
+        boolean[] serve = new boolean[streams];
+        int served = 0;
+        for (int i = 0; i < streams; i++) {
+            byte[] key = ctx.arg(streamsFrom + i);
+            Object v = db.peek(key);
+            if (!(v instanceof StreamValue)) {
+                continue;
+            }
+            StreamValue s = (StreamValue) v;
+            if (ready != null) {
+                // a woken reader: Redis serves it from the ready key once its last ID moved past
+                serve[i] = Arrays.equals(key, ready) && s.lastId().compareTo(after[i]) > 0 && served == 0;
+            } else if (s.length() > 0) {
+                StreamValue.Cursor last = s.cursor(StreamId.MIN, StreamId.MAX, true);
+                serve[i] = last.next() && last.id().compareTo(after[i]) > 0;
+            }
+            if (serve[i]) {
+                served++;
+            }
+        }
+        if (served > 0) {
+            if (ctx.reply.resp3()) {
+                ctx.reply.map(served);
+            } else {
+                ctx.reply.array(served);
+            }
+            for (int i = 0; i < streams; i++) {
+                if (!serve[i]) {
+                    continue;
+                }
+                if (!ctx.reply.resp3()) {
+                    ctx.reply.array(2);
+                }
+                ctx.reply.bulk(ctx.arg(streamsFrom + i));
+                StreamId start = after[i].increment();
+                StreamValue s = (StreamValue) db.peek(ctx.arg(streamsFrom + i));
+                replyRange(ctx.reply, s, start == null ? StreamId.MAX : start, StreamId.MAX, count, false);
+            }
+            return;
+        }
+        if (timeout < 0) {
+            ctx.reply.nullArray();
+            return;
+        }
+        byte[][] argv = ctx.argv();
+        for (int i = 0; i < streams; i++) {
+            int at = streamsFrom + streams + i;
+            if (argv[at].length == 1 && argv[at][0] == '$') {
+                argv[at] = after[i].toBytes();
+            }
+        }
+        long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
+        ctx.server.blocking().block(ctx.client, db, Arrays.copyOfRange(argv, streamsFrom, streamsFrom + streams), deadline,
+                c -> c.reply().nullArray());
     }
 }
