@@ -10,6 +10,7 @@ import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.protocol.ReplyWriter;
 import io.cinnabar.server.Server;
 import io.cinnabar.types.Listpack;
+import io.cinnabar.types.StreamGroup;
 import io.cinnabar.types.StreamId;
 import io.cinnabar.types.StreamValue;
 import java.util.Arrays;
@@ -44,7 +45,15 @@ public final class StreamCommands {
         t.bind("xrevrange", ctx -> range(ctx, true));
         t.bind("xdel", StreamCommands::xdel);
         t.bind("xsetid", StreamCommands::xsetid);
-        t.bind("xread", StreamCommands::xread);
+        t.bind("xread", ctx -> read(ctx, false));
+        t.bind("xreadgroup", ctx -> read(ctx, true));
+        t.bind("xgroup|create", ctx -> xgroup(ctx, "create"));
+        t.bind("xgroup|setid", ctx -> xgroup(ctx, "setid"));
+        t.bind("xgroup|destroy", ctx -> xgroup(ctx, "destroy"));
+        t.bind("xgroup|createconsumer", ctx -> xgroup(ctx, "createconsumer"));
+        t.bind("xgroup|delconsumer", ctx -> xgroup(ctx, "delconsumer"));
+        t.bind("xack", StreamCommands::xack);
+        t.bind("xpending", StreamCommands::xpending);
     }
 
     // ---------------------------------------------------------------- shared helpers
@@ -486,19 +495,26 @@ public final class StreamCommands {
         ctx.reply.ok();
     }
 
-    // ---------------------------------------------------------------- XREAD
+    // ---------------------------------------------------------------- XREAD, XREADGROUP
+
+    private static final StreamId NEW_ENTRIES = StreamId.MAX;
 
     /**
-     * XREAD [COUNT n] [BLOCK ms] STREAMS key... id...: entries after each ID, or a wait for them.
+     * XREAD [COUNT n] [BLOCK ms] STREAMS key... id... and XREADGROUP GROUP g c [COUNT n] [BLOCK ms]
+     * [NOACK] STREAMS key... id...: entries after each ID (for a group, ">" means entries never
+     * delivered to the group, another ID the consumer's pending history), or a wait for them.
      * A blocked XREAD is re-run when a key it waits on is written; its "$" IDs were replaced in
      * the arguments by the last IDs at the time it blocked, so the re-run asks for the same
      * entries, and it then answers from the ready key alone, as Redis serves a woken reader.
      */
-    static void xread(CommandContext ctx) {
+    static void read(CommandContext ctx, boolean forGroup) {
         int argc = ctx.argc();
         long timeout = -1;
         long count = 0;
         int streamsFrom = 0;
+        byte[] groupName = null;
+        byte[] consumerName = null;
+        boolean noAck = false;
         for (int i = 1; i < argc; i++) {
             int more = argc - i - 1;
             if (ctx.argIs(i, "block") && more > 0) {
@@ -513,13 +529,23 @@ public final class StreamCommands {
             } else if (ctx.argIs(i, "streams") && more > 0) {
                 streamsFrom = i + 1;
                 if ((argc - streamsFrom) % 2 != 0) {
-                    throw new CommandError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
+                    throw new CommandError(forGroup
+                            ? "ERR Unbalanced XREADGROUP list of streams: for each stream key an ID or '>' must be specified."
+                            : "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
                 }
                 break;
             } else if (ctx.argIs(i, "group") && more >= 2) {
-                throw new CommandError("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                if (!forGroup) {
+                    throw new CommandError("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                }
+                groupName = ctx.arg(i + 1);
+                consumerName = ctx.arg(i + 2);
+                i += 2;
             } else if (ctx.argIs(i, "noack")) {
-                throw new CommandError("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                if (!forGroup) {
+                    throw new CommandError("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                }
+                noAck = true;
             } else {
                 throw CommandError.syntax();
             }
@@ -527,38 +553,76 @@ public final class StreamCommands {
         if (streamsFrom == 0) {
             throw CommandError.syntax();
         }
+        if (forGroup && groupName == null) {
+            throw new CommandError("ERR Missing GROUP option for XREADGROUP");
+        }
         int streams = (argc - streamsFrom) / 2;
         Database db = ctx.db();
         byte[] ready = ctx.server.blocking().servingKey(ctx.client);
         StreamId[] after = new StreamId[streams];
+        StreamGroup[] groups = forGroup ? new StreamGroup[streams] : null;
         for (int i = 0; i < streams; i++) {
+            byte[] key = ctx.arg(streamsFrom + i);
             byte[] idArg = ctx.arg(streamsFrom + streams + i);
-            Object v = ready == null ? db.get(ctx.arg(streamsFrom + i)) : db.peek(ctx.arg(streamsFrom + i));
+            Object v = ready == null ? db.get(key) : db.peek(key);
             // a woken reader whose key now holds another type keeps waiting, as in Redis
             StreamValue s = ready == null ? asStream(v) : v instanceof StreamValue ? (StreamValue) v : null;
+            if (forGroup) {
+                groups[i] = s == null ? null : s.group(groupName);
+                if (groups[i] == null && (ready == null || (s != null && Arrays.equals(key, ready)))) {
+                    throw new CommandError(ready == null
+                            ? "NOGROUP No such key '" + ctx.argString(streamsFrom + i) + "' or consumer group '"
+                                    + new String(groupName, java.nio.charset.StandardCharsets.UTF_8) + "' in XREADGROUP with GROUP option"
+                            : "NOGROUP the consumer group this client was blocked on no longer exists");
+                }
+            }
             if (idArg.length == 1 && idArg[0] == '$') {
+                if (forGroup) {
+                    throw new CommandError("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of"
+                            + " this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just"
+                            + " return an empty result set.");
+                }
                 after[i] = s == null ? StreamId.MIN : s.lastId();
             } else if (idArg.length == 1 && idArg[0] == '>') {
-                throw new CommandError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
+                if (!forGroup) {
+                    throw new CommandError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
+                }
+                after[i] = NEW_ENTRIES;
             } else {
                 after[i] = parseStrictId(idArg, 0);
             }
         }
         boolean[] serve = new boolean[streams];
+        boolean[] history = new boolean[streams];
         int served = 0;
+        // where each group's last delivered ID will be once earlier streams of the reply are served:
+        // the same key named twice is served twice only if entries remain after the first
+        java.util.IdentityHashMap<StreamGroup, StreamId> delivered = forGroup ? new java.util.IdentityHashMap<>() : null;
         for (int i = 0; i < streams; i++) {
             byte[] key = ctx.arg(streamsFrom + i);
             Object v = db.peek(key);
-            if (!(v instanceof StreamValue)) {
+            if (!(v instanceof StreamValue) || (forGroup && groups[i] == null)) {
                 continue;
             }
             StreamValue s = (StreamValue) v;
-            if (ready != null) {
-                // a woken reader: Redis serves it from the ready key once its last ID moved past
-                serve[i] = Arrays.equals(key, ready) && s.lastId().compareTo(after[i]) > 0 && served == 0;
-            } else if (s.length() > 0) {
-                StreamValue.Cursor last = s.cursor(StreamId.MIN, StreamId.MAX, true);
-                serve[i] = last.next() && last.id().compareTo(after[i]) > 0;
+            if (ready != null && (!Arrays.equals(key, ready) || served > 0)) {
+                continue; // a woken reader is served from the ready key alone
+            }
+            if (forGroup && after[i] != NEW_ENTRIES) {
+                serve[i] = ready == null;
+                history[i] = true;
+            } else {
+                StreamId from = forGroup ? delivered.getOrDefault(groups[i], groups[i].lastId) : after[i];
+                if (ready != null) {
+                    serve[i] = s.lastId().compareTo(from) > 0;
+                } else if (s.length() > 0) {
+                    StreamValue.Cursor last = s.cursor(StreamId.MIN, StreamId.MAX, true);
+                    serve[i] = last.next() && last.id().compareTo(from) > 0;
+                }
+                after[i] = from;
+                if (forGroup && serve[i]) {
+                    delivered.put(groups[i], lastDelivered(s, from, count));
+                }
             }
             if (serve[i]) {
                 served++;
@@ -570,17 +634,35 @@ public final class StreamCommands {
             } else {
                 ctx.reply.array(served);
             }
+            long now = System.currentTimeMillis();
             for (int i = 0; i < streams; i++) {
                 if (!serve[i]) {
                     continue;
                 }
+                byte[] key = ctx.arg(streamsFrom + i);
                 if (!ctx.reply.resp3()) {
                     ctx.reply.array(2);
                 }
-                ctx.reply.bulk(ctx.arg(streamsFrom + i));
+                ctx.reply.bulk(key);
                 StreamId start = after[i].increment();
-                StreamValue s = (StreamValue) db.peek(ctx.arg(streamsFrom + i));
-                replyRange(ctx.reply, s, start == null ? StreamId.MAX : start, StreamId.MAX, count, false);
+                StreamValue s = (StreamValue) db.peek(key);
+                if (!forGroup) {
+                    replyRange(ctx.reply, s, start == null ? StreamId.MAX : start, StreamId.MAX, count, false);
+                    continue;
+                }
+                StreamGroup g = groups[i];
+                StreamGroup.Consumer consumer = g.consumer(consumerName);
+                if (consumer == null) {
+                    consumer = g.createConsumer(consumerName, now);
+                }
+                consumer.seenTime = now;
+                if (history[i]) {
+                    replyHistory(ctx.reply, s, consumer, start, count, now);
+                } else {
+                    db.lookupWrite(key);
+                    replyNew(ctx.reply, s, g, consumer, start, count, noAck, now);
+                    db.modified(key);
+                }
             }
             return;
         }
@@ -598,5 +680,309 @@ public final class StreamCommands {
         long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
         ctx.server.blocking().block(ctx.client, db, Arrays.copyOfRange(argv, streamsFrom, streamsFrom + streams), deadline,
                 c -> c.reply().nullArray());
+    }
+
+    /** The ID of the last of up to {@code count} (0 = all) entries after {@code from}. */
+    private static StreamId lastDelivered(StreamValue s, StreamId from, long count) {
+        StreamId start = from.increment();
+        StreamId last = from;
+        StreamValue.Cursor c = s.cursor(start == null ? StreamId.MAX : start, StreamId.MAX, false);
+        for (long n = 0; (count == 0 || n < count) && c.next(); n++) {
+            last = c.id();
+        }
+        return last;
+    }
+
+    /** Entries never delivered to the group, from {@code start}: delivered now, pending unless NOACK. */
+    private static void replyNew(ReplyWriter reply, StreamValue s, StreamGroup g, StreamGroup.Consumer consumer,
+            StreamId start, long count, boolean noAck, long now) {
+        StreamValue.Cursor counter = s.cursor(start, StreamId.MAX, false);
+        int n = 0;
+        while ((count == 0 || n < count) && counter.next()) {
+            n++;
+        }
+        reply.array(n);
+        StreamValue.Cursor c = s.cursor(start, StreamId.MAX, false);
+        for (int i = 0; i < n && c.next(); i++) {
+            StreamId id = c.id();
+            if (id.compareTo(g.lastId) > 0) {
+                g.lastId = id;
+            }
+            if (!noAck) {
+                g.deliver(id, consumer, now);
+            }
+            replyEntry(reply, c);
+        }
+    }
+
+    /** The consumer's pending entries from {@code start}, each delivered once more; gone ones as [id, nil]. */
+    private static void replyHistory(ReplyWriter reply, StreamValue s, StreamGroup.Consumer consumer, StreamId start, long count, long now) {
+        java.util.NavigableMap<StreamId, StreamGroup.Pending> from = start == null ? java.util.Collections.emptyNavigableMap()
+                : consumer.pending.tailMap(start, true);
+        int n = (int) (count == 0 ? from.size() : Math.min(count, from.size()));
+        reply.array(n);
+        int i = 0;
+        for (java.util.Map.Entry<StreamId, StreamGroup.Pending> e : from.entrySet()) {
+            if (i++ == n) {
+                break;
+            }
+            StreamValue.Cursor c = s.entry(e.getKey());
+            if (c == null) {
+                reply.array(2);
+                replyId(reply, e.getKey().ms(), e.getKey().seq());
+                reply.nullArray();
+            } else {
+                replyEntry(reply, c);
+            }
+            e.getValue().deliveryTime = now;
+            e.getValue().deliveryCount++;
+        }
+    }
+
+    // ---------------------------------------------------------------- XGROUP, XACK, XPENDING
+
+    private static final String KEY_REQUIRED = "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may"
+            + " want to use the MKSTREAM option to create an empty stream automatically.";
+
+    /** The XGROUP subcommands, checked in Redis's order: options, key, group, then the ID. */
+    static void xgroup(CommandContext ctx, String sub) {
+        int argc = ctx.argc();
+        boolean create = sub.equals("create");
+        boolean setId = sub.equals("setid");
+        boolean mkstream = false;
+        long entriesRead = StreamGroup.UNKNOWN_ENTRIES_READ;
+        if (create || setId) {
+            for (int i = 5; i < argc; i++) {
+                if (create && ctx.argIs(i, "mkstream")) {
+                    mkstream = true;
+                } else if (ctx.argIs(i, "entriesread") && i + 1 < argc) {
+                    entriesRead = ctx.argLong(++i);
+                    if (entriesRead < 0 && entriesRead != StreamGroup.UNKNOWN_ENTRIES_READ) {
+                        throw new CommandError("ERR value for ENTRIESREAD must be positive or -1");
+                    }
+                } else {
+                    throw subcommandSyntax(ctx);
+                }
+            }
+            if (setId && argc != 5 && argc != 7) {
+                throw subcommandSyntax(ctx);
+            }
+        }
+        Database db = ctx.db();
+        byte[] key = ctx.arg(2);
+        byte[] name = ctx.arg(3);
+        StreamValue s = asStream(db.lookup(key));
+        if (s == null && !(create && mkstream)) {
+            throw new CommandError(KEY_REQUIRED);
+        }
+        StreamGroup g = s == null ? null : s.group(name);
+        if (g == null && !create && !sub.equals("destroy")) {
+            throw new CommandError("NOGROUP No such consumer group '" + ctx.argString(3) + "' for key name '" + ctx.argString(2) + "'");
+        }
+        switch (sub) {
+            case "create" -> {
+                StreamId id;
+                if (ctx.arg(4).length == 1 && ctx.arg(4)[0] == '$') {
+                    id = s == null ? StreamId.MIN : s.lastId();
+                } else {
+                    id = parseStrictId(ctx.arg(4), 0);
+                }
+                if (g != null) {
+                    throw new CommandError("BUSYGROUP Consumer Group name already exists");
+                }
+                boolean created = s == null;
+                if (created) {
+                    s = new StreamValue();
+                } else {
+                    db.lookupWrite(key);
+                }
+                s.createGroup(name, id, entriesRead);
+                if (created) {
+                    db.set(key, s, KeyTable.NO_EXPIRE);
+                } else {
+                    db.modified(key);
+                }
+                ctx.reply.ok();
+            }
+            case "setid" -> {
+                StreamId id;
+                if (ctx.arg(4).length == 1 && ctx.arg(4)[0] == '$') {
+                    id = s.lastId();
+                } else {
+                    ParsedId p = new ParsedId();
+                    parseId(ctx.arg(4), 0, 0, false, false, p);
+                    id = p.id();
+                }
+                db.lookupWrite(key);
+                g.lastId = id;
+                g.entriesRead = entriesRead;
+                db.modified(key);
+                ctx.reply.ok();
+            }
+            case "destroy" -> {
+                if (g == null) {
+                    ctx.reply.integer(0);
+                    return;
+                }
+                db.lookupWrite(key);
+                s.destroyGroup(name);
+                db.modified(key); // wakes readers of the group, which then answer NOGROUP
+                ctx.reply.integer(1);
+            }
+            case "createconsumer" -> {
+                if (g.consumer(ctx.arg(4)) != null) {
+                    ctx.reply.integer(0);
+                    return;
+                }
+                db.lookupWrite(key);
+                g.createConsumer(ctx.arg(4), System.currentTimeMillis());
+                db.modified(key);
+                ctx.reply.integer(1);
+            }
+            default -> {
+                StreamGroup.Consumer c = g.consumer(ctx.arg(4));
+                if (c == null) {
+                    ctx.reply.integer(0);
+                    return;
+                }
+                db.lookupWrite(key);
+                int pending = g.deleteConsumer(c);
+                db.modified(key);
+                ctx.reply.integer(pending);
+            }
+        }
+    }
+
+    private static CommandError subcommandSyntax(CommandContext ctx) {
+        return new CommandError("ERR unknown subcommand or wrong number of arguments for '" + ctx.argString(1) + "'. Try XGROUP HELP.");
+    }
+
+    static void xack(CommandContext ctx) {
+        StreamId[] ids = new StreamId[ctx.argc() - 3];
+        for (int j = 3; j < ctx.argc(); j++) {
+            ids[j - 3] = parseStrictId(ctx.arg(j), 0);
+        }
+        Database db = ctx.db();
+        byte[] key = ctx.arg(1);
+        StreamValue s = asStream(db.lookup(key));
+        StreamGroup g = s == null ? null : s.group(ctx.arg(2));
+        if (g == null) {
+            ctx.reply.integer(0);
+            return;
+        }
+        int acknowledged = 0;
+        for (StreamId id : ids) {
+            if (!g.pending.containsKey(id)) {
+                continue;
+            }
+            if (acknowledged == 0) {
+                db.lookupWrite(key);
+            }
+            g.acknowledge(id);
+            acknowledged++;
+        }
+        if (acknowledged > 0) {
+            db.modified(key);
+        }
+        ctx.reply.integer(acknowledged);
+    }
+
+    /** XPENDING key group: the summary; with [IDLE ms] start end count [consumer]: the entries. */
+    static void xpending(CommandContext ctx) {
+        int argc = ctx.argc();
+        boolean summary = argc == 3;
+        if (!summary && (argc < 6 || argc > 9)) {
+            throw CommandError.syntax();
+        }
+        long minIdle = 0;
+        long count = 0;
+        StreamId start = null;
+        StreamId end = null;
+        byte[] consumerName = null;
+        if (!summary) {
+            int from = 3;
+            if (ctx.argIs(3, "idle")) {
+                minIdle = ctx.argLong(4);
+                if (argc < 8) {
+                    throw CommandError.syntax();
+                }
+                from += 2;
+            }
+            count = Math.max(0, ctx.argLong(from + 2));
+            start = intervalBound(ctx.arg(from), true);
+            end = intervalBound(ctx.arg(from + 1), false);
+            if (from + 3 < argc) {
+                consumerName = ctx.arg(from + 3);
+            }
+        }
+        StreamValue s = asStream(ctx.db().get(ctx.arg(1)));
+        StreamGroup g = s == null ? null : s.group(ctx.arg(2));
+        if (g == null) {
+            throw new CommandError("NOGROUP No such key '" + ctx.argString(1) + "' or consumer group '" + ctx.argString(2) + "'");
+        }
+        ReplyWriter reply = ctx.reply;
+        if (summary) {
+            reply.array(4);
+            reply.integer(g.pending.size());
+            if (g.pending.isEmpty()) {
+                reply.nullBulk();
+                reply.nullBulk();
+                reply.nullArray();
+                return;
+            }
+            reply.bulk(g.pending.firstKey().toBytes());
+            reply.bulk(g.pending.lastKey().toBytes());
+            int withPending = 0;
+            for (StreamGroup.Consumer c : g.consumers.values()) {
+                withPending += c.pending.isEmpty() ? 0 : 1;
+            }
+            reply.array(withPending);
+            for (StreamGroup.Consumer c : g.consumers.values()) {
+                if (!c.pending.isEmpty()) {
+                    reply.array(2);
+                    reply.bulk(c.name);
+                    reply.bulkLong(c.pending.size());
+                }
+            }
+            return;
+        }
+        java.util.TreeMap<StreamId, StreamGroup.Pending> pel = g.pending;
+        if (consumerName != null) {
+            StreamGroup.Consumer c = g.consumer(consumerName);
+            if (c == null) {
+                reply.array(0);
+                return;
+            }
+            pel = c.pending;
+        }
+        long now = System.currentTimeMillis();
+        java.util.NavigableMap<StreamId, StreamGroup.Pending> range = start.compareTo(end) > 0
+                ? java.util.Collections.emptyNavigableMap() : pel.subMap(start, true, end, true);
+        int n = 0;
+        for (StreamGroup.Pending p : range.values()) {
+            if (n == count) {
+                break;
+            }
+            if (minIdle == 0 || now - p.deliveryTime >= minIdle) {
+                n++;
+            }
+        }
+        reply.array(n);
+        int written = 0;
+        for (java.util.Map.Entry<StreamId, StreamGroup.Pending> e : range.entrySet()) {
+            if (written == n) {
+                break;
+            }
+            StreamGroup.Pending p = e.getValue();
+            if (minIdle != 0 && now - p.deliveryTime < minIdle) {
+                continue;
+            }
+            written++;
+            reply.array(4);
+            reply.bulk(e.getKey().toBytes());
+            reply.bulk(p.consumer.name);
+            reply.integer(Math.max(0, now - p.deliveryTime));
+            reply.integer(p.deliveryCount);
+        }
     }
 }

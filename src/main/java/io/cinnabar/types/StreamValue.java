@@ -30,6 +30,8 @@ public final class StreamValue implements TypedValue {
     private StreamId maxDeletedId = StreamId.MIN;
     private long entriesAdded;
     private long memory = OBJECT_BYTES;
+    /** Consumer groups by name in byte order; null until the first is created. */
+    private TreeMap<byte[], StreamGroup> groups;
 
     @Override
     public String typeName() {
@@ -58,6 +60,15 @@ public final class StreamValue implements TypedValue {
         c.maxDeletedId = maxDeletedId;
         c.entriesAdded = entriesAdded;
         c.memory = memory;
+        if (groups != null) {
+            c.groups = new TreeMap<>(java.util.Arrays::compareUnsigned);
+            for (StreamGroup g : groups.values()) {
+                c.memory -= StreamGroup.memoryOf(g); // copyFor charges the copy again
+            }
+            for (Map.Entry<byte[], StreamGroup> e : groups.entrySet()) {
+                c.groups.put(e.getKey(), e.getValue().copyFor(c));
+            }
+        }
         return c;
     }
 
@@ -101,6 +112,50 @@ public final class StreamValue implements TypedValue {
     /** The block listpacks in ID order with their master IDs, for persistence and tests. */
     public Map<StreamId, Listpack> blocks() {
         return java.util.Collections.unmodifiableMap(blocks);
+    }
+
+    void charge(long bytes) {
+        memory += bytes;
+    }
+
+    // ---------------------------------------------------------------- consumer groups
+
+    public StreamGroup group(byte[] name) {
+        return groups == null ? null : groups.get(name);
+    }
+
+    /** All groups in name order (empty when none). */
+    public Map<byte[], StreamGroup> groups() {
+        return groups == null ? java.util.Collections.emptyMap() : java.util.Collections.unmodifiableMap(groups);
+    }
+
+    /** A new group, or null if one with this name exists. */
+    public StreamGroup createGroup(byte[] name, StreamId lastDelivered, long entriesRead) {
+        if (groups == null) {
+            groups = new TreeMap<>(java.util.Arrays::compareUnsigned);
+        }
+        if (groups.containsKey(name)) {
+            return null;
+        }
+        StreamGroup g = new StreamGroup(this, lastDelivered, entriesRead);
+        groups.put(name.clone(), g);
+        memory += Values.byteArraySize(name.length);
+        return g;
+    }
+
+    public boolean destroyGroup(byte[] name) {
+        StreamGroup g = groups == null ? null : groups.remove(name);
+        if (g == null) {
+            return false;
+        }
+        memory -= StreamGroup.memoryOf(g) + Values.byteArraySize(name.length);
+        return true;
+    }
+
+    /** The live entry with this ID as a one-entry cursor, or null if there is none. */
+    public Cursor entry(StreamId id) {
+        Cursor c = cursor(id, id, false);
+        return c.next() ? c : null;
     }
 
     // ---------------------------------------------------------------- appending
@@ -271,7 +326,7 @@ public final class StreamValue implements TypedValue {
 
     /** Whether a live entry has this ID. */
     public boolean contains(StreamId id) {
-        return cursor(id, id, false).next();
+        return entry(id) != null;
     }
 
     private StreamId firstLiveId() {

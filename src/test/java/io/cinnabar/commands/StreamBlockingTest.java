@@ -121,4 +121,45 @@ class StreamBlockingTest {
             s.call(1, "EXEC");
         });
     }
+
+    /** Client 0 waits as consumer c0 of a new group g of an empty stream q. */
+    private static void blockFirstConsumer(Session s) {
+        s.call(3, "XGROUP", "CREATE", "q", "g", "$", "MKSTREAM");
+        s.send(0, "XREADGROUP", "GROUP", "g", "c0", "BLOCK", "0", "STREAMS", "q", ">");
+        s.awaitBlocked(1);
+    }
+
+    @Test
+    void consumersOfOneGroupShareNewEntriesOneWakeEach() {
+        sameOnBoth(s -> {
+            blockFirstConsumer(s);
+            s.send(1, "XREADGROUP", "GROUP", "g", "c1", "COUNT", "1", "BLOCK", "0", "STREAMS", "q", ">");
+            s.awaitBlocked(2);
+            s.send(2, "XREAD", "BLOCK", "0", "STREAMS", "q", "$");
+            s.awaitBlocked(3);
+            s.call(3, "XADD", "q", "1-0", "a", "1");
+            s.read(0);
+            s.read(2);
+            s.awaitBlocked(1);
+            s.call(3, "XPENDING", "q", "g");
+            s.call(3, "MULTI");
+            s.call(3, "XADD", "q", "2-0", "a", "2");
+            s.call(3, "XADD", "q", "3-0", "a", "3");
+            s.call(3, "EXEC");
+            s.read(1);
+            s.awaitBlocked(0);
+            s.call(3, "XPENDING", "q", "g");
+            s.call(3, "XREADGROUP", "GROUP", "g", "c0", "STREAMS", "q", ">");
+        });
+    }
+
+    @Test
+    void destroyingTheGroupAnswersItsBlockedReaders() {
+        sameOnBoth(s -> {
+            blockFirstConsumer(s);
+            s.call(3, "XGROUP", "DESTROY", "q", "g");
+            s.read(0);
+            s.awaitBlocked(0);
+        });
+    }
 }

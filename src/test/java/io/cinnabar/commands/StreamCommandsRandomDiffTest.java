@@ -76,14 +76,58 @@ class StreamCommandsRandomDiffTest {
                         : new String[] {"XSETID", key, at + "-5", "ENTRIESADDED", Integer.toString(r.nextInt(40)),
                                 "MAXDELETEDID", Math.max(0, at - r.nextInt(4)) + "-0"};
             }
-            if (op < 85) {
+            if (op < 84) {
                 top.remove(key);
                 return new String[] {"DEL", key};
             }
             if (op < 87) {
                 return new String[] {"OBJECT", "ENCODING", key};
             }
-            return range(r, key, ms);
+            return group(r, key, ms);
+        }
+
+        /** Consumer group commands over groups g0, g1 and consumers c0..c2. */
+        private String[] group(Random r, String key, long ms) {
+            String g = "g" + r.nextInt(2);
+            String c = "c" + r.nextInt(3);
+            switch (r.nextInt(9)) {
+                case 0:
+                    return r.nextBoolean() ? new String[] {"XGROUP", "CREATE", key, g, r.nextBoolean() ? "$" : randomId(r, ms), "MKSTREAM"}
+                            : new String[] {"XGROUP", "SETID", key, g, randomId(r, ms)};
+                case 1:
+                    return r.nextInt(4) == 0 ? new String[] {"XGROUP", "DESTROY", key, g}
+                            : new String[] {"XGROUP", r.nextBoolean() ? "CREATECONSUMER" : "DELCONSUMER", key, g, c};
+                case 2:
+                case 3:
+                case 4: {
+                    List<String> cmd = new ArrayList<>(List.of("XREADGROUP", "GROUP", g, c));
+                    if (r.nextBoolean()) {
+                        cmd.add("COUNT");
+                        cmd.add(Integer.toString(r.nextInt(4)));
+                    }
+                    if (r.nextInt(5) == 0) {
+                        cmd.add("NOACK");
+                    }
+                    cmd.add("STREAMS");
+                    cmd.add(key);
+                    cmd.add(r.nextInt(3) == 0 ? randomId(r, ms) : ">");
+                    return cmd.toArray(new String[0]);
+                }
+                case 5:
+                case 6: {
+                    List<String> cmd = new ArrayList<>(List.of("XACK", key, g));
+                    for (int i = r.nextInt(3); i >= 0; i--) {
+                        cmd.add(randomId(r, ms));
+                    }
+                    return cmd.toArray(new String[0]);
+                }
+                case 7:
+                    return new String[] {"XPENDING", key, g};
+                default:
+                    // idle times differ between servers; IDLE far above any elapsed time keeps the reply deterministic
+                    return r.nextBoolean() ? new String[] {"XPENDING", key, g, "IDLE", "100000000", "-", "+", "10"}
+                            : new String[] {"XPENDING", key, g, "IDLE", "100000000", bound(r, ms, true), bound(r, ms, false), "5", c};
+            }
         }
 
         private String[] xadd(Random r, String key, long ms) {
