@@ -54,6 +54,8 @@ public final class StreamCommands {
         t.bind("xgroup|delconsumer", ctx -> xgroup(ctx, "delconsumer"));
         t.bind("xack", StreamCommands::xack);
         t.bind("xpending", StreamCommands::xpending);
+        t.bind("xclaim", StreamCommands::xclaim);
+        t.bind("xautoclaim", StreamCommands::xautoclaim);
     }
 
     // ---------------------------------------------------------------- shared helpers
@@ -983,6 +985,204 @@ public final class StreamCommands {
             reply.bulk(p.consumer.name);
             reply.integer(Math.max(0, now - p.deliveryTime));
             reply.integer(p.deliveryCount);
+        }
+    }
+
+    // ---------------------------------------------------------------- XCLAIM, XAUTOCLAIM
+
+    /**
+     * The stream at argument 1 holding the group named by argument 2 (else NOGROUP), after which
+     * XCLAIM and XAUTOCLAIM read their min-idle-time argument (negative means 0).
+     */
+    private static StreamValue claimSource(CommandContext ctx) {
+        StreamValue s = asStream(ctx.db().get(ctx.arg(1)));
+        if (s == null || s.group(ctx.arg(2)) == null) {
+            throw new CommandError("NOGROUP No such key '" + ctx.argString(1) + "' or consumer group '" + ctx.argString(2) + "'");
+        }
+        return s;
+    }
+
+    private static long minIdle(CommandContext ctx) {
+        return Math.max(0, ctx.argLong(4, "ERR Invalid min-idle-time argument for " + ctx.spec().name.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /** The claiming consumer (argument 3), made on first use as Redis does. */
+    private static StreamGroup.Consumer claimer(CommandContext ctx, StreamGroup g, long now) {
+        StreamGroup.Consumer c = g.consumer(ctx.arg(3));
+        if (c == null) {
+            c = g.createConsumer(ctx.arg(3), now);
+        }
+        c.seenTime = now;
+        return c;
+    }
+
+    /** One claimed entry: its ID alone (JUSTID) or the entry itself. */
+    private static void replyClaimed(ReplyWriter reply, StreamValue s, StreamId id, boolean justId) {
+        if (justId) {
+            reply.bulk(id.toBytes());
+        } else {
+            replyEntry(reply, s.entry(id));
+        }
+    }
+
+    /**
+     * XCLAIM key group consumer min-idle id... [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID]
+     * [LASTID id]: takes over pending entries idle for at least min-idle; pending entries whose
+     * stream entry was deleted are dropped from the PEL.
+     */
+    static void xclaim(CommandContext ctx) {
+        StreamValue s = claimSource(ctx);
+        StreamGroup g = s.group(ctx.arg(2));
+        long minIdle = minIdle(ctx);
+        Database db = ctx.db();
+        byte[] key = ctx.arg(1);
+        int argc = ctx.argc();
+        int j = 5;
+        java.util.List<StreamId> ids = new java.util.ArrayList<>();
+        ParsedId parsed = new ParsedId();
+        for (; j < argc; j++) {
+            try {
+                parseId(ctx.arg(j), 0, 0, true, false, parsed);
+            } catch (CommandError notAnId) {
+                break;
+            }
+            ids.add(parsed.id());
+        }
+        long now = System.currentTimeMillis();
+        long retryCount = -1;
+        long deliveryTime = -1;
+        boolean force = false;
+        boolean justId = false;
+        StreamId lastId = null;
+        for (; j < argc; j++) {
+            boolean more = j + 1 < argc;
+            if (ctx.argIs(j, "force")) {
+                force = true;
+            } else if (ctx.argIs(j, "justid")) {
+                justId = true;
+            } else if (ctx.argIs(j, "idle") && more) {
+                deliveryTime = now - ctx.argLong(++j, "ERR Invalid IDLE option argument for XCLAIM");
+            } else if (ctx.argIs(j, "time") && more) {
+                deliveryTime = ctx.argLong(++j, "ERR Invalid TIME option argument for XCLAIM");
+            } else if (ctx.argIs(j, "retrycount") && more) {
+                retryCount = ctx.argLong(++j, "ERR Invalid RETRYCOUNT option argument for XCLAIM");
+            } else if (ctx.argIs(j, "lastid") && more) {
+                lastId = parseStrictId(ctx.arg(++j), 0);
+            } else {
+                throw new CommandError("ERR Unrecognized XCLAIM option '" + ctx.argString(j) + "'");
+            }
+        }
+        if (deliveryTime < 0 || deliveryTime > now) {
+            deliveryTime = now;
+        }
+        db.lookupWrite(key);
+        if (lastId != null && lastId.compareTo(g.lastId) > 0) {
+            g.lastId = lastId;
+        }
+        StreamGroup.Consumer consumer = null;
+        java.util.List<StreamId> claimed = new java.util.ArrayList<>();
+        for (StreamId id : ids) {
+            StreamGroup.Pending p = g.pending.get(id);
+            if (!s.contains(id)) {
+                if (p != null) {
+                    g.acknowledge(id);
+                }
+                continue;
+            }
+            if (force && p == null) {
+                p = g.createUnowned(id, now);
+            }
+            if (p == null || (p.consumer != null && minIdle != 0 && now - p.deliveryTime < minIdle)) {
+                continue;
+            }
+            if (consumer == null) {
+                consumer = claimer(ctx, g, now);
+            }
+            p.deliveryTime = deliveryTime;
+            if (retryCount >= 0) {
+                p.deliveryCount = retryCount;
+            } else if (!justId) {
+                p.deliveryCount++;
+            }
+            g.transfer(id, p, consumer);
+            claimed.add(id);
+        }
+        db.modified(key);
+        ctx.reply.array(claimed.size());
+        for (StreamId id : claimed) {
+            replyClaimed(ctx.reply, s, id, justId);
+        }
+    }
+
+    /** Redis scans at most this many pending entries per entry XAUTOCLAIM may return. */
+    private static final long AUTOCLAIM_ATTEMPTS_FACTOR = 10;
+
+    /**
+     * XAUTOCLAIM key group consumer min-idle start [COUNT n] [JUSTID]: XCLAIM over the PEL from
+     * start; replies the cursor to continue from (0-0 at the end), the claimed entries, and the
+     * IDs it dropped from the PEL because their entries were deleted.
+     */
+    static void xautoclaim(CommandContext ctx) {
+        StreamValue s = claimSource(ctx);
+        StreamGroup g = s.group(ctx.arg(2));
+        long minIdle = minIdle(ctx);
+        StreamId start = intervalBound(ctx.arg(5), true);
+        long count = 100;
+        boolean justId = false;
+        for (int j = 6; j < ctx.argc(); j++) {
+            if (ctx.argIs(j, "count") && j + 1 < ctx.argc()) {
+                count = ctx.argLong(++j, "ERR COUNT must be > 0");
+                if (count < 1 || count > Long.MAX_VALUE / 16) {
+                    throw new CommandError("ERR COUNT must be > 0");
+                }
+            } else if (ctx.argIs(j, "justid")) {
+                justId = true;
+            } else {
+                throw CommandError.syntax();
+            }
+        }
+        long now = System.currentTimeMillis();
+        long attempts = count * AUTOCLAIM_ATTEMPTS_FACTOR;
+        ctx.db().lookupWrite(ctx.arg(1));
+        StreamGroup.Consumer consumer = null;
+        java.util.List<StreamId> claimed = new java.util.ArrayList<>();
+        java.util.List<StreamId> deleted = new java.util.ArrayList<>();
+        StreamId next = g.pending.ceilingKey(start);
+        while (attempts-- > 0 && count > 0 && next != null) {
+            StreamId id = next;
+            next = g.pending.higherKey(id);
+            StreamGroup.Pending p = g.pending.get(id);
+            if (!s.contains(id)) {
+                g.acknowledge(id);
+                deleted.add(id);
+                count--;
+                continue;
+            }
+            if (minIdle != 0 && now - p.deliveryTime < minIdle) {
+                continue;
+            }
+            if (consumer == null) {
+                consumer = claimer(ctx, g, now);
+            }
+            p.deliveryTime = now;
+            if (!justId) {
+                p.deliveryCount++;
+            }
+            g.transfer(id, p, consumer);
+            claimed.add(id);
+            count--;
+        }
+        ctx.db().modified(ctx.arg(1));
+        ReplyWriter reply = ctx.reply;
+        reply.array(3);
+        reply.bulk((next == null ? StreamId.MIN : next).toBytes());
+        reply.array(claimed.size());
+        for (StreamId id : claimed) {
+            replyClaimed(reply, s, id, justId);
+        }
+        reply.array(deleted.size());
+        for (StreamId id : deleted) {
+            reply.bulk(id.toBytes());
         }
     }
 }

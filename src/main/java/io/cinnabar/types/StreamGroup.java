@@ -133,4 +133,24 @@ public final class StreamGroup {
         owner.charge(-PENDING_BYTES);
         return true;
     }
+
+    /** XCLAIM FORCE: a pending entry nobody holds yet, to be handed over by {@link #transfer}. */
+    public Pending createUnowned(StreamId id, long now) {
+        Pending p = new Pending(null, now);
+        pending.put(id, p);
+        owner.charge(PENDING_BYTES);
+        return p;
+    }
+
+    /** Hands a pending entry over to {@code to} (XCLAIM, XAUTOCLAIM). */
+    public void transfer(StreamId id, Pending p, Consumer to) {
+        if (p.consumer == to) {
+            return;
+        }
+        if (p.consumer != null) {
+            p.consumer.pending.remove(id);
+        }
+        to.pending.put(id, p);
+        p.consumer = to;
+    }
 }

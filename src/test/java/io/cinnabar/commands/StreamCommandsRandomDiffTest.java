@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Random stream commands with explicit, mostly increasing IDs over a few keys, against real Redis,
  * every reply compared byte for byte: XADD (ms-seq, ms, ms-*, stale IDs, MAXLEN/MINID with = and
- * ~ and LIMIT, NOMKSTREAM), XTRIM, XDEL, XSETID, XLEN and ranges with inclusive, exclusive and
- * incomplete bounds and COUNT. Small block limits make approximate trimming drop whole blocks
- * often. Replay a failure with {@code -DstreamSeed=<seed>}.
+ * ~ and LIMIT, NOMKSTREAM), XTRIM, XDEL, XSETID, XLEN, XRANGE/XREVRANGE with inclusive, exclusive
+ * and incomplete bounds and COUNT, and the consumer group commands (XGROUP, XREADGROUP, XACK,
+ * XPENDING, XCLAIM, XAUTOCLAIM; idle times only through filters far above any elapsed time).
+ * Small block limits make approximate trimming drop whole blocks often. Replay a failure with
+ * {@code -DstreamSeed=<seed>}.
  */
 @Timeout(300)
 class StreamCommandsRandomDiffTest {
@@ -90,7 +92,7 @@ class StreamCommandsRandomDiffTest {
         private String[] group(Random r, String key, long ms) {
             String g = "g" + r.nextInt(2);
             String c = "c" + r.nextInt(3);
-            switch (r.nextInt(9)) {
+            switch (r.nextInt(11)) {
                 case 0:
                     return r.nextBoolean() ? new String[] {"XGROUP", "CREATE", key, g, r.nextBoolean() ? "$" : randomId(r, ms), "MKSTREAM"}
                             : new String[] {"XGROUP", "SETID", key, g, randomId(r, ms)};
@@ -123,6 +125,22 @@ class StreamCommandsRandomDiffTest {
                 }
                 case 7:
                     return new String[] {"XPENDING", key, g};
+                case 8: {
+                    List<String> cmd = new ArrayList<>(List.of("XCLAIM", key, g, c, "0"));
+                    for (int i = r.nextInt(3); i >= 0; i--) {
+                        cmd.add(randomId(r, ms));
+                    }
+                    if (r.nextInt(3) == 0) {
+                        cmd.add("JUSTID");
+                    }
+                    if (r.nextInt(4) == 0) {
+                        cmd.add("FORCE");
+                    }
+                    return cmd.toArray(new String[0]);
+                }
+                case 9:
+                    return r.nextBoolean() ? new String[] {"XAUTOCLAIM", key, g, c, "0", bound(r, ms, true), "COUNT", Integer.toString(1 + r.nextInt(4))}
+                            : new String[] {"XAUTOCLAIM", key, g, c, "0", "0", "JUSTID"};
                 default:
                     // idle times differ between servers; IDLE far above any elapsed time keeps the reply deterministic
                     return r.nextBoolean() ? new String[] {"XPENDING", key, g, "IDLE", "100000000", "-", "+", "10"}
