@@ -56,6 +56,8 @@ public final class StreamCommands {
         t.bind("xpending", StreamCommands::xpending);
         t.bind("xclaim", StreamCommands::xclaim);
         t.bind("xautoclaim", StreamCommands::xautoclaim);
+        t.bind("xinfo|groups", StreamCommands::xinfoGroups);
+        t.bind("xinfo|consumers", StreamCommands::xinfoConsumers);
     }
 
     // ---------------------------------------------------------------- shared helpers
@@ -708,6 +710,11 @@ public final class StreamCommands {
         for (int i = 0; i < n && c.next(); i++) {
             StreamId id = c.id();
             if (id.compareTo(g.lastId) > 0) {
+                if (g.entriesRead != StreamGroup.UNKNOWN_ENTRIES_READ && !s.mayHaveTombstonesFrom(id)) {
+                    g.entriesRead++;
+                } else if (s.entriesAdded() != 0) {
+                    g.entriesRead = s.entriesAddedUpTo(id);
+                }
                 g.lastId = id;
             }
             if (!noAck) {
@@ -1183,6 +1190,79 @@ public final class StreamCommands {
         reply.array(deleted.size());
         for (StreamId id : deleted) {
             reply.bulk(id.toBytes());
+        }
+    }
+
+    // ---------------------------------------------------------------- XINFO
+
+    /** The stream at argument 2 for XINFO, or "no such key". */
+    private static StreamValue infoSource(CommandContext ctx) {
+        StreamValue s = asStream(ctx.db().get(ctx.arg(2)));
+        if (s == null) {
+            throw new CommandError(CommandError.NO_SUCH_KEY);
+        }
+        return s;
+    }
+
+    /** A field/value record: a map in RESP3, a flat array in RESP2. */
+    private static void record(ReplyWriter reply, int fields) {
+        if (reply.resp3()) {
+            reply.map(fields);
+        } else {
+            reply.array(2 * fields);
+        }
+    }
+
+    /** XINFO GROUPS key: each group's name, consumers, pending, last-delivered-id, entries-read and lag. */
+    static void xinfoGroups(CommandContext ctx) {
+        StreamValue s = infoSource(ctx);
+        ReplyWriter reply = ctx.reply;
+        reply.array(s.groups().size());
+        for (java.util.Map.Entry<byte[], StreamGroup> e : s.groups().entrySet()) {
+            StreamGroup g = e.getValue();
+            record(reply, 6);
+            reply.bulk("name");
+            reply.bulk(e.getKey());
+            reply.bulk("consumers");
+            reply.integer(g.consumers.size());
+            reply.bulk("pending");
+            reply.integer(g.pending.size());
+            reply.bulk("last-delivered-id");
+            reply.bulk(g.lastId.toBytes());
+            reply.bulk("entries-read");
+            if (g.entriesRead == StreamGroup.UNKNOWN_ENTRIES_READ) {
+                reply.nullBulk();
+            } else {
+                reply.integer(g.entriesRead);
+            }
+            reply.bulk("lag");
+            long lag = s.lag(g);
+            if (lag == StreamValue.UNKNOWN_LAG) {
+                reply.nullBulk();
+            } else {
+                reply.integer(lag);
+            }
+        }
+    }
+
+    /** XINFO CONSUMERS key group: each consumer's name, pending count and idle time. */
+    static void xinfoConsumers(CommandContext ctx) {
+        StreamValue s = infoSource(ctx);
+        StreamGroup g = s.group(ctx.arg(3));
+        if (g == null) {
+            throw new CommandError("NOGROUP No such consumer group '" + ctx.argString(3) + "' for key name '" + ctx.argString(2) + "'");
+        }
+        ReplyWriter reply = ctx.reply;
+        long now = System.currentTimeMillis();
+        reply.array(g.consumers.size());
+        for (StreamGroup.Consumer c : g.consumers.values()) {
+            record(reply, 3);
+            reply.bulk("name");
+            reply.bulk(c.name);
+            reply.bulk("pending");
+            reply.integer(c.pending.size());
+            reply.bulk("idle");
+            reply.integer(Math.max(0, now - c.seenTime));
         }
     }
 }

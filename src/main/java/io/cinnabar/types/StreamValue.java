@@ -152,6 +152,60 @@ public final class StreamValue implements TypedValue {
         return true;
     }
 
+    /** Redis's streamRangeHasTombstones from {@code start} to the end: could a deleted entry lie there? */
+    public boolean mayHaveTombstonesFrom(StreamId start) {
+        if (length == 0 || maxDeletedId.isZero() || firstId.compareTo(maxDeletedId) > 0) {
+            return false;
+        }
+        return start.compareTo(maxDeletedId) <= 0;
+    }
+
+    /**
+     * Redis's streamEstimateDistanceFromFirstEverEntry: how many entries were ever added up to
+     * {@code id}, when that can be known; else {@link StreamGroup#UNKNOWN_ENTRIES_READ}.
+     */
+    public long entriesAddedUpTo(StreamId id) {
+        if (entriesAdded == 0) {
+            return 0;
+        }
+        int toLast = id.compareTo(lastId);
+        if (length == 0 && toLast < 1) {
+            return entriesAdded;
+        }
+        if (toLast == 0) {
+            return entriesAdded;
+        } else if (toLast > 0) {
+            return StreamGroup.UNKNOWN_ENTRIES_READ;
+        }
+        if (maxDeletedId.isZero() || maxDeletedId.compareTo(firstId) < 0) {
+            int toFirst = id.compareTo(firstId);
+            if (toFirst < 0) {
+                return entriesAdded - length;
+            } else if (toFirst == 0) {
+                return entriesAdded - length + 1;
+            }
+        }
+        return StreamGroup.UNKNOWN_ENTRIES_READ;
+    }
+
+    /** Lag meaning the group's lag cannot be known. */
+    public static final long UNKNOWN_LAG = Long.MIN_VALUE;
+
+    /**
+     * Entries added but not yet read by the group (XINFO GROUPS lag; negative after XSETID lowers
+     * entries-added), or {@link #UNKNOWN_LAG}.
+     */
+    public long lag(StreamGroup g) {
+        if (entriesAdded == 0) {
+            return 0;
+        }
+        if (g.entriesRead != StreamGroup.UNKNOWN_ENTRIES_READ && !mayHaveTombstonesFrom(g.lastId)) {
+            return entriesAdded - g.entriesRead;
+        }
+        long read = entriesAddedUpTo(g.lastId);
+        return read == StreamGroup.UNKNOWN_ENTRIES_READ ? UNKNOWN_LAG : entriesAdded - read;
+    }
+
     /** The live entry with this ID as a one-entry cursor, or null if there is none. */
     public Cursor entry(StreamId id) {
         Cursor c = cursor(id, id, false);

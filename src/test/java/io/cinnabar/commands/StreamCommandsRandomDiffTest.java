@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * every reply compared byte for byte: XADD (ms-seq, ms, ms-*, stale IDs, MAXLEN/MINID with = and
  * ~ and LIMIT, NOMKSTREAM), XTRIM, XDEL, XSETID, XLEN, XRANGE/XREVRANGE with inclusive, exclusive
  * and incomplete bounds and COUNT, and the consumer group commands (XGROUP, XREADGROUP, XACK,
- * XPENDING, XCLAIM, XAUTOCLAIM; idle times only through filters far above any elapsed time).
+ * XPENDING, XCLAIM, XAUTOCLAIM, XINFO GROUPS with entries-read and lag; idle times only through filters far above any elapsed time).
  * Small block limits make approximate trimming drop whole blocks often. Replay a failure with
  * {@code -DstreamSeed=<seed>}.
  */
@@ -124,7 +124,7 @@ class StreamCommandsRandomDiffTest {
                     return cmd.toArray(new String[0]);
                 }
                 case 7:
-                    return new String[] {"XPENDING", key, g};
+                    return r.nextBoolean() ? new String[] {"XPENDING", key, g} : new String[] {"XINFO", "GROUPS", key};
                 case 8: {
                     List<String> cmd = new ArrayList<>(List.of("XCLAIM", key, g, c, "0"));
                     for (int i = r.nextInt(3); i >= 0; i--) {
