@@ -23,5 +23,6 @@ public final class Families {
         ZSetCommands.install(server);
         PubSubCommands.install(server);
         SortCommand.install(server);
+        StreamCommands.install(server);
     }
 }
