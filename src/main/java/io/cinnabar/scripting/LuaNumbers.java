@@ -58,9 +58,11 @@ public final class LuaNumbers {
         String s;
         if (exponent < -4 || exponent >= p) {
             s = formatE(d, p - 1, upper);
+            int e = s.indexOf(upper ? 'E' : 'e');
             if (!alternate) {
-                int e = s.indexOf(upper ? 'E' : 'e');
                 s = DoubleFormat.stripZeros(s.substring(0, e)) + s.substring(e);
+            } else if (p == 1) {
+                s = s.substring(0, e) + "." + s.substring(e);
             }
         } else {
             s = formatF(d, p - 1 - exponent);
