@@ -110,6 +110,8 @@ final class LuaSandbox {
         env.rawset("table", table);
         env.rawset("coroutine", copy(libraries.get("coroutine"), COROUTINE));
         env.rawset("redis", redisApi);
+        env.rawset("cjson", LuaCjson.module());
+        env.rawset("bit", LuaBit.module());
 
         ReadOnlyTable globalsMeta = new ReadOnlyTable();
         globalsMeta.rawset("__index", new NonexistentGlobal());
