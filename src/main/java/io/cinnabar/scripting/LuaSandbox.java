@@ -112,6 +112,7 @@ final class LuaSandbox {
         env.rawset("redis", redisApi);
         env.rawset("cjson", LuaCjson.module());
         env.rawset("bit", LuaBit.module());
+        env.rawset("cmsgpack", LuaCmsgpack.module());
 
         ReadOnlyTable globalsMeta = new ReadOnlyTable();
         globalsMeta.rawset("__index", new NonexistentGlobal());
