@@ -313,7 +313,9 @@ final class LuaCjson {
 
     /** The array length when every key is a positive integer and the array is not too sparse, else -1. */
     private int arrayLength(LuaTable t) {
-        double max = 0;
+        // the largest key is kept in a C int: a key past INT_MAX wraps it negative, and the
+        // table then encodes as an object, as in Redis
+        int max = 0;
         int items = 0;
         for (Varargs e = t.next(LuaValue.NIL); !e.arg1().isnil(); e = t.next(e.arg1())) {
             LuaValue key = e.arg1();
@@ -321,16 +323,18 @@ final class LuaCjson {
             if (k == 0 || Math.floor(k) != k || k < 1) {
                 return -1;
             }
-            max = Math.max(max, k);
+            if (k > max) {
+                max = LuaNumbers.toInt(k);
+            }
             items++;
         }
-        if (sparseRatio > 0 && max > (double) items * sparseRatio && max > sparseSafe) {
+        if (sparseRatio > 0 && max > items * sparseRatio && max > sparseSafe) {
             if (!sparseConvert) {
                 throw new LuaError("Cannot serialise table: excessively sparse array");
             }
             return -1;
         }
-        return (int) max;
+        return max;
     }
 
     private void appendNumber(ByteArrayOutputStream out, LuaValue v) {

@@ -60,7 +60,7 @@ final class LuaFormat extends VarArgFunction {
     private static byte[] convert(byte conversion, Spec spec, Varargs args, int arg) {
         switch (conversion) {
             case 'c': {
-                int ch = (int) cInt(number(args, arg)) & 0xFF;
+                int ch = LuaNumbers.toInt(number(args, arg)) & 0xFF;
                 String padded = spec.pad("", String.valueOf((char) ch), false);
                 return untilNul(padded.getBytes(StandardCharsets.ISO_8859_1));
             }
@@ -132,14 +132,6 @@ final class LuaFormat extends VarArgFunction {
 
     private static String typeName(LuaValue v) {
         return v.isnil() ? "nil" : v.typename();
-    }
-
-    /** C's (int) cast of a double on x86-64: out of range and NaN become INT_MIN. */
-    private static int cInt(double d) {
-        if (Double.isNaN(d) || d >= 0x1p31 || d < -0x1p31) {
-            return Integer.MIN_VALUE;
-        }
-        return (int) d;
     }
 
     /** C's (unsigned long) cast of a double as gcc emits it for x86-64. */
