@@ -113,6 +113,7 @@ final class LuaSandbox {
         env.rawset("cjson", LuaCjson.module());
         env.rawset("bit", LuaBit.module());
         env.rawset("cmsgpack", LuaCmsgpack.module());
+        env.rawset("struct", LuaStruct.module());
 
         ReadOnlyTable globalsMeta = new ReadOnlyTable();
         globalsMeta.rawset("__index", new NonexistentGlobal());
