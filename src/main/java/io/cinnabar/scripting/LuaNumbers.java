@@ -37,6 +37,14 @@ public final class LuaNumbers {
         return (long) d;
     }
 
+    /** C's (int) cast of a double on x86-64: out of range and NaN become INT_MIN. */
+    static int toInt(double d) {
+        if (Double.isNaN(d) || d >= 0x1p31 || d < -0x1p31) {
+            return Integer.MIN_VALUE;
+        }
+        return (int) d;
+    }
+
     /** Infinity and NaN as glibc prints them (an arithmetic NaN on x86 has its sign bit set). */
     static String nonFinite(double d, boolean upper) {
         String s = Double.isNaN(d) ? "-nan" : d > 0 ? "inf" : "-inf";
@@ -58,9 +66,11 @@ public final class LuaNumbers {
         String s;
         if (exponent < -4 || exponent >= p) {
             s = formatE(d, p - 1, upper);
+            int e = s.indexOf(upper ? 'E' : 'e');
             if (!alternate) {
-                int e = s.indexOf(upper ? 'E' : 'e');
                 s = DoubleFormat.stripZeros(s.substring(0, e)) + s.substring(e);
+            } else if (p == 1) {
+                s = s.substring(0, e) + "." + s.substring(e);
             }
         } else {
             s = formatF(d, p - 1 - exponent);

@@ -85,6 +85,14 @@ final class LuaSandbox {
 
         ReadOnlyTable string = copy(libraries.get("string"), STRING);
         string.rawset("gfind", string.get("gmatch"));
+        string.rawset("format", new LuaFormat());
+        for (String name : new String[] {"byte", "len", "lower", "rep", "reverse", "sub", "upper"}) {
+            string.rawset(name, new NumbersAsText(string.get(name), 1));
+        }
+        for (String name : new String[] {"find", "gmatch", "match", "gfind"}) {
+            string.rawset(name, new NumbersAsText(string.get(name), 2));
+        }
+        string.rawset("gsub", new NumbersAsText(string.get("gsub"), 3));
         env.rawset("string", string);
         ReadOnlyTable math = copy(libraries.get("math"), MATH);
         math.rawset("mod", math.get("fmod"));
@@ -93,6 +101,7 @@ final class LuaSandbox {
         math.rawset("randomseed", new RandomSeed());
         env.rawset("math", math);
         ReadOnlyTable table = copy(libraries.get("table"), TABLE);
+        table.rawset("concat", new Concat());
         table.rawset("getn", new Getn());
         table.rawset("maxn", new Maxn());
         table.rawset("setn", new Setn());
@@ -101,6 +110,10 @@ final class LuaSandbox {
         env.rawset("table", table);
         env.rawset("coroutine", copy(libraries.get("coroutine"), COROUTINE));
         env.rawset("redis", redisApi);
+        env.rawset("cjson", LuaCjson.module());
+        env.rawset("bit", LuaBit.module());
+        env.rawset("cmsgpack", LuaCmsgpack.module());
+        env.rawset("struct", LuaStruct.module());
 
         ReadOnlyTable globalsMeta = new ReadOnlyTable();
         globalsMeta.rawset("__index", new NonexistentGlobal());
@@ -373,6 +386,63 @@ final class LuaSandbox {
         public LuaValue call(LuaValue seed) {
             random.seed(seed.checkint());
             return LuaValue.NONE;
+        }
+    }
+
+    /**
+     * A luaj string function whose leading string arguments, when numbers, arrive as Lua 5.1's
+     * text for them (luaj would print a float's digits).
+     */
+    private static final class NumbersAsText extends VarArgFunction {
+        private final LuaValue luajFunction;
+        private final int textArguments;
+
+        NumbersAsText(LuaValue luajFunction, int textArguments) {
+            this.luajFunction = luajFunction;
+            this.textArguments = textArguments;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            int n = Math.min(textArguments, args.narg());
+            LuaValue[] replaced = null;
+            for (int i = 1; i <= n; i++) {
+                LuaValue text = LuaFormat.textOf(args.arg(i));
+                if (text != args.arg(i)) {
+                    if (replaced == null) {
+                        replaced = new LuaValue[n];
+                        for (int j = 1; j <= n; j++) {
+                            replaced[j - 1] = args.arg(j);
+                        }
+                    }
+                    replaced[i - 1] = text;
+                }
+            }
+            return luajFunction.invoke(replaced == null ? args : LuaValue.varargsOf(replaced, args.subargs(n + 1)));
+        }
+    }
+
+    /** Lua 5.1's table.concat, numbers joined as "%.14g" text. */
+    private static final class Concat extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString separator = args.isnoneornil(2) ? LuaValue.EMPTYSTRING : args.checkstring(2);
+            LuaTable t = args.checktable(1);
+            int first = args.optint(3, 1);
+            int last = args.isnoneornil(4) ? t.length() : args.checkint(4);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (int i = first; i <= last; i++) {
+                LuaValue v = LuaFormat.textOf(t.rawget(i));
+                if (!v.isstring()) {
+                    throw new LuaError("invalid value (" + (v.isnil() ? "nil" : v.typename()) + ") at index " + i + " in table for 'concat'");
+                }
+                LuaString s = v.checkstring();
+                out.write(s.m_bytes, s.m_offset, s.m_length);
+                if (i < last) {
+                    out.write(separator.m_bytes, separator.m_offset, separator.m_length);
+                }
+            }
+            return LuaString.valueUsing(out.toByteArray());
         }
     }
 
