@@ -19,5 +19,6 @@ public final class Families {
         SetCommands.install(server);
         ScriptingCommands.install(server);
         ZSetCommands.install(server);
+        GeoCommands.install(server);
     }
 }
