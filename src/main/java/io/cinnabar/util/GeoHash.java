@@ -187,7 +187,10 @@ public final class GeoHash {
         return ang / D_R;
     }
 
-    /** The haversine great circle distance in meters, as Redis 7.0 computes it. */
+    /**
+     * The haversine great circle distance in meters, as Redis 7.0 computes it. sin and cos are
+     * Java's; asin is rounded as glibc rounds it (see {@link RoundedTrig}).
+     */
     public static double distance(double lon1d, double lat1d, double lon2d, double lat2d) {
         double lat1r = degRad(lat1d);
         double lon1r = degRad(lon1d);
@@ -195,7 +198,7 @@ public final class GeoHash {
         double lon2r = degRad(lon2d);
         double u = Math.sin((lat2r - lat1r) / 2);
         double v = Math.sin((lon2r - lon1r) / 2);
-        return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
+        return 2.0 * EARTH_RADIUS_IN_METERS * RoundedTrig.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
     }
 
     /**
