@@ -87,56 +87,144 @@ public final class GeoCommands {
 
     /** C's printf "%.Nf" of a double (exact decimal expansion, rounded half to even). */
     static String printfFixed(double d, int decimals) {
+        if (!(Math.abs(d) * POWERS_OF_TEN[decimals] < FAST_LIMIT)) {
+            return slowFixedText(d, decimals);
+        }
+        byte[] out = new byte[FIXED_MAX];
+        return new String(out, 0, formatFixed(d, decimals, out), StandardCharsets.US_ASCII);
+    }
+
+    private static final int FIXED_MAX = 48;
+    private static final double TWO_52 = 4503599627370496.0;
+    private static final double TWO_63 = 9.223372036854775808E18;
+    /** Largest x * 10^decimals the fast path handles: below 2^64, with room for the rounding. */
+    private static final double FAST_LIMIT = 1.8E19;
+
+    /**
+     * Writes printf("%.{decimals}f", d) into out and returns its length. Values whose scaled form
+     * fits 64 bits (every coordinate and distance) are rounded exactly without allocating: the
+     * product x * 10^k is split into a double and its exact fma residual; others go through
+     * BigDecimal.
+     */
+    static int formatFixed(double d, int decimals, byte[] out) {
+        double scale = POWERS_OF_TEN[decimals];
+        double x = Math.abs(d);
+        if (!(x * scale < FAST_LIMIT)) {
+            return slowFixed(d, decimals, out);
+        }
+        double p = x * scale;
+        double err = Math.fma(x, scale, -p);
+        long q;
+        if (p < TWO_52) {
+            double r = Math.rint(p);
+            double h = p - r;
+            if ((h == 0.5 && err > 0) || (h == -0.5 && err < 0)) {
+                r += 2 * h;
+            }
+            q = (long) r;
+        } else {
+            // p is an integer here; the residual decides the rounding.
+            q = p < TWO_63 ? (long) p : ((long) (p - TWO_63)) ^ Long.MIN_VALUE;
+            double below = Math.floor(err);
+            long step = (long) below;
+            double fraction = err - below;
+            if (fraction > 0.5 || (fraction == 0.5 && ((q + step) & 1) != 0)) {
+                step++;
+            }
+            q += step;
+        }
+        int pos = 0;
+        if (Double.doubleToRawLongBits(d) < 0) {
+            out[pos++] = '-';
+        }
+        long unit = (long) scale;
+        long whole = Long.divideUnsigned(q, unit);
+        long fraction = Long.remainderUnsigned(q, unit);
+        String wholeText = Long.toUnsignedString(whole);
+        for (int i = 0; i < wholeText.length(); i++) {
+            out[pos++] = (byte) wholeText.charAt(i);
+        }
+        if (decimals > 0) {
+            out[pos++] = '.';
+            for (int i = pos + decimals - 1; i >= pos; i--) {
+                out[i] = (byte) ('0' + fraction % 10);
+                fraction /= 10;
+            }
+            pos += decimals;
+        }
+        return pos;
+    }
+
+    private static final double[] POWERS_OF_TEN = new double[18];
+
+    static {
+        double v = 1;
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = v;
+            v *= 10;
+        }
+    }
+
+    private static int slowFixed(double d, int decimals, byte[] out) {
+        String s = slowFixedText(d, decimals);
+        if (s.length() > out.length) {
+            throw new IllegalArgumentException("no room for " + s);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            out[i] = (byte) s.charAt(i);
+        }
+        return s.length();
+    }
+
+    private static String slowFixedText(double d, int decimals) {
+        String s;
         if (Double.isNaN(d)) {
-            return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        String s = new BigDecimal(d).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
-        if (d < 0 || (d == 0 && 1 / d < 0)) {
-            return s.startsWith("-") ? s : "-" + s;
+            s = Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
+        } else if (Double.isInfinite(d)) {
+            s = d > 0 ? "inf" : "-inf";
+        } else {
+            s = new BigDecimal(d).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+            if (Double.doubleToRawLongBits(d) < 0 && !s.startsWith("-")) {
+                s = "-" + s;
+            }
         }
         return s;
     }
 
     /** Redis's "human" long double form: "%.17Lf" with the fraction's trailing zeros cut. */
-    private static String humanDouble(double d) {
-        String s = printfFixed(d, 17);
-        int end = s.length();
-        if (s.indexOf('.') >= 0) {
-            while (s.charAt(end - 1) == '0') {
-                end--;
-            }
-            if (s.charAt(end - 1) == '.') {
-                end--;
-            }
-        }
-        s = s.substring(0, end);
-        return s.equals("-0") ? "0" : s;
-    }
-
     private static void replyCoordinate(ReplyWriter reply, double d) {
-        byte[] text = humanDouble(d).getBytes(StandardCharsets.US_ASCII);
+        byte[] text = new byte[FIXED_MAX + 3];
+        int end = formatFixed(d, 17, text);
+        while (text[end - 1] == '0') {
+            end--;
+        }
+        if (text[end - 1] == '.') {
+            end--;
+        }
+        int start = 0;
+        if (end == 2 && text[0] == '-' && text[1] == '0') {
+            start = 1;
+        }
         if (reply.resp3()) {
-            reply.raw(doubleFrame(text));
+            reply.raw(doubleFrame(text, start, end));
         } else {
-            reply.bulk(text);
+            reply.bulk(text, start, end - start);
         }
     }
 
-    private static byte[] doubleFrame(byte[] text) {
-        byte[] frame = new byte[text.length + 3];
+    private static byte[] doubleFrame(byte[] text, int start, int end) {
+        byte[] frame = new byte[end - start + 3];
         frame[0] = ',';
-        System.arraycopy(text, 0, frame, 1, text.length);
-        frame[text.length + 1] = '\r';
-        frame[text.length + 2] = '\n';
+        System.arraycopy(text, start, frame, 1, end - start);
+        frame[frame.length - 2] = '\r';
+        frame[frame.length - 1] = '\n';
         return frame;
     }
 
     /** addReplyDoubleDistance: four decimals, as a bulk string in both protocols. */
     private static void replyDistance(ReplyWriter reply, double d) {
-        reply.bulk(printfFixed(d, 4).getBytes(StandardCharsets.US_ASCII));
+        byte[] text = new byte[FIXED_MAX];
+        reply.bulk(text, 0, formatFixed(d, 4, text));
     }
 
     // ---------------------------------------------------------------- GEOADD
