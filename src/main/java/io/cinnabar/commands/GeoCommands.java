@@ -662,10 +662,10 @@ public final class GeoCommands {
                         continue;
                     }
                 } else {
-                    distance = GeoHash.distance(center[0], center[1], xy[0], xy[1]);
-                    if (distance > radius * conversion) {
+                    if (GeoHash.fartherThan(center[0], center[1], xy[0], xy[1], radius * conversion)) {
                         continue;
                     }
+                    distance = GeoHash.distance(center[0], center[1], xy[0], xy[1]);
                 }
                 append(cursor.member(), score, distance);
                 if (limit != 0 && used >= limit) {

@@ -192,13 +192,33 @@ public final class GeoHash {
      * Java's; asin is rounded as glibc rounds it (see {@link RoundedTrig}).
      */
     public static double distance(double lon1d, double lat1d, double lon2d, double lat2d) {
+        return 2.0 * EARTH_RADIUS_IN_METERS * RoundedTrig.asin(haversineRoot(lon1d, lat1d, lon2d, lat2d));
+    }
+
+    private static double haversineRoot(double lon1d, double lat1d, double lon2d, double lat2d) {
         double lat1r = degRad(lat1d);
         double lon1r = degRad(lon1d);
         double lat2r = degRad(lat2d);
         double lon2r = degRad(lon2d);
         double u = Math.sin((lat2r - lat1r) / 2);
         double v = Math.sin((lon2r - lon1r) / 2);
-        return 2.0 * EARTH_RADIUS_IN_METERS * RoundedTrig.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
+        return Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v);
+    }
+
+    /** Margin within which Math.asin's ulp could flip a comparison with a limit. */
+    private static final double DECISION_MARGIN = 1e-12;
+
+    /**
+     * {@code distance(...) > limit}, as Redis decides it; the correctly rounded asin is only
+     * paid for when the fast estimate is too close to the limit to tell.
+     */
+    public static boolean fartherThan(double lon1d, double lat1d, double lon2d, double lat2d, double limit) {
+        double root = haversineRoot(lon1d, lat1d, lon2d, lat2d);
+        double estimate = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(root);
+        if (Math.abs(estimate - limit) > DECISION_MARGIN * Math.max(estimate, limit)) {
+            return estimate > limit;
+        }
+        return 2.0 * EARTH_RADIUS_IN_METERS * RoundedTrig.asin(root) > limit;
     }
 
     /**
@@ -206,9 +226,7 @@ public final class GeoHash {
      * width x height box (meters) around it, else -1.
      */
     public static double distanceIfInRectangle(double widthM, double heightM, double x1, double y1, double x2, double y2) {
-        double lonDistance = distance(x2, y2, x1, y2);
-        double latDistance = distance(x2, y2, x2, y1);
-        if (lonDistance > widthM / 2 || latDistance > heightM / 2) {
+        if (fartherThan(x2, y2, x1, y2, widthM / 2) || fartherThan(x2, y2, x2, y1, heightM / 2)) {
             return -1;
         }
         return distance(x1, y1, x2, y2);
