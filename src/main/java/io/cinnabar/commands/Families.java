@@ -24,5 +24,6 @@ public final class Families {
         PubSubCommands.install(server);
         SortCommand.install(server);
         StreamCommands.install(server);
+        GeoCommands.install(server);
     }
 }
