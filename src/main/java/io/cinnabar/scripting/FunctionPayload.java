@@ -118,9 +118,10 @@ final class FunctionPayload {
             if (type != OPCODE_FUNCTION2) {
                 throw new CommandError("ERR given type is not a function");
             }
-            byte[] code = string(p, at, end);
+            // Redis reads the string from the whole buffer: it may run into the footer.
+            byte[] code = string(p, at, p.length);
             if (code == null) {
-                throw new CommandError("ERR failed loading the given functions payload");
+                throw new CommandError("ERR Failed loading library payload");
             }
             codes.add(code);
         }

@@ -418,9 +418,12 @@ public final class Functions {
 
     /** FUNCTION STATS: the running script (name, command, duration) and the engine's counts. */
     public void stats(ReplyWriter out) {
+        ScriptRun run = engine.running();
+        if (run != null && !run.script.isFunction) {
+            throw new CommandError(ScriptEngine.BUSY); // as Redis: no stats while an EVAL is busy
+        }
         out.map(2);
         out.bulk("running_script");
-        ScriptRun run = engine.running();
         if (run == null) {
             out.nullBulk();
         } else {
