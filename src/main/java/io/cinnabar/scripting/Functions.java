@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -63,30 +64,52 @@ public final class Functions {
         }
     }
 
-    /** Libraries by name and the flat index that makes function names unique across them. */
+    /**
+     * Libraries by name and the flat index that makes function names unique across them. As in
+     * Redis, names are case-sensitive inside a library but the index is not: of two functions of
+     * one library differing only in case, FCALL finds one (in Redis, by its dict's order; here the
+     * last registered).
+     */
     private static final class LibraryContext {
         final Map<String, Library> libraries = new LinkedHashMap<>();
         final Map<String, LibraryFunction> functions = new HashMap<>();
 
         void link(Library lib) {
             libraries.put(lib.name, lib);
-            functions.putAll(lib.functions);
+            for (LibraryFunction f : lib.functions.values()) {
+                functions.put(indexKey(f.script.sha), f);
+            }
         }
 
         void unlink(Library lib) {
             libraries.remove(lib.name);
-            functions.keySet().removeAll(lib.functions.keySet());
+            for (LibraryFunction f : lib.functions.values()) {
+                functions.remove(indexKey(f.script.sha), f);
+            }
         }
 
         /** The first function of {@code lib} another linked library already registered, or null. */
         String collision(Library lib) {
-            for (String f : lib.functions.keySet()) {
-                if (functions.containsKey(f)) {
-                    return f;
+            for (String name : lib.functions.keySet()) {
+                if (functions.containsKey(indexKey(name))) {
+                    return name;
                 }
             }
             return null;
         }
+
+        /** Redis's engine stats count every library's functions, duplicates in case included. */
+        int functionCount() {
+            int n = 0;
+            for (Library lib : libraries.values()) {
+                n += lib.functions.size();
+            }
+            return n;
+        }
+    }
+
+    private static String indexKey(String functionName) {
+        return functionName.toLowerCase(Locale.ROOT);
     }
 
     public Functions(ScriptEngine engine) {
@@ -344,7 +367,7 @@ public final class Functions {
 
     /** FCALL's function by name, or null. */
     CachedScript function(byte[] name) {
-        LibraryFunction f = current.functions.get(new String(name, StandardCharsets.ISO_8859_1));
+        LibraryFunction f = current.functions.get(indexKey(new String(name, StandardCharsets.ISO_8859_1)));
         return f == null ? null : f.script;
     }
 
@@ -368,7 +391,7 @@ public final class Functions {
     }
 
     public int functionCount() {
-        return current.functions.size();
+        return current.functionCount();
     }
 
     // ---------------------------------------------------------------- FUNCTION LIST, STATS
