@@ -34,6 +34,10 @@ public final class Functions {
     private static final long LOAD_TIMEOUT_MILLIS = 500;
     private static final String BAD_NAME = "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
 
+    private static final LuaValue G = LuaValue.valueOf("_G");
+    private static final LuaValue KEYS = LuaValue.valueOf("KEYS");
+    private static final LuaValue ARGV = LuaValue.valueOf("ARGV");
+
     private final ScriptEngine engine;
     private final ReadOnlyTable libraryGlobals = new ReadOnlyTable();
     private final ReadOnlyTable loadGlobals = new ReadOnlyTable();
@@ -122,10 +126,21 @@ public final class Functions {
         loadGlobals.setmetatable(nonexistent);
 
         ReadOnlyTable switching = new ReadOnlyTable();
+        LuaValue nonexistentGlobal = new LuaSandbox.NonexistentGlobal();
         switching.rawset("__index", new TwoArgFunction() {
             @Override
             public LuaValue call(LuaValue table, LuaValue key) {
-                return (loading != null ? loadGlobals : engine.sandbox().env).get(key);
+                if (loading != null) {
+                    return loadGlobals.get(key);
+                }
+                // Functions have their own Lua world in Redis: no EVAL's KEYS and ARGV, and _G is theirs.
+                if (key.raweq(G)) {
+                    return libraryGlobals;
+                }
+                if (key.raweq(KEYS) || key.raweq(ARGV)) {
+                    return nonexistentGlobal.call(table, key);
+                }
+                return engine.sandbox().env.get(key);
             }
         });
         libraryGlobals.setmetatable(switching);
