@@ -67,6 +67,7 @@ class FunctionBusyTest {
             caller.send("FCALL", "writespin", "1", "w");
             ScriptBusyTest.awaitBusy(other, BUSY_FUNCTION);
             assertEquals(ScriptBusyTest.UNKILLABLE, other.callText("FUNCTION", "KILL"));
+            assertEquals(BUSY_FUNCTION, other.callText("SHUTDOWN"));
             other.send("SHUTDOWN", "NOSAVE");
             // Our fixture does not exit the JVM on SHUTDOWN: the function was stopped instead.
             assertEquals("-ERR Script killed by user with SCRIPT KILL... script: writespin, on @user_function:5.\r\n", caller.read().text());
