@@ -20,6 +20,7 @@ public final class Families {
         TransactionCommands.install(server);
         SetCommands.install(server);
         ScriptingCommands.install(server);
+        FunctionCommands.install(server);
         ZSetCommands.install(server);
         PubSubCommands.install(server);
         SortCommand.install(server);

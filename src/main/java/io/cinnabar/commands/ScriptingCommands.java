@@ -94,7 +94,8 @@ public final class ScriptingCommands {
                 nosave |= ctx.argIs(i, "nosave");
             }
             if (!nosave) {
-                throw new CommandError(ScriptEngine.BUSY);
+                String busy = ctx.server.busyReply(); // names SCRIPT KILL or FUNCTION KILL
+                throw new CommandError(busy != null ? busy : ScriptEngine.BUSY);
             }
             engine.killForShutdown();
         }

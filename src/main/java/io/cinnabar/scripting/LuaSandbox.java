@@ -147,7 +147,12 @@ final class LuaSandbox {
 
     /** Compiles script text with the sandbox as its globals; compile errors are LuaErrors. */
     LuaFunction compile(byte[] body, int offset, String chunkName) {
-        LuaValue f = globals.load(new ByteArrayInputStream(body, offset, body.length - offset), chunkName, "t", env);
+        return compile(body, offset, chunkName, env);
+    }
+
+    /** Compiles with other globals (a function library's). */
+    LuaFunction compile(byte[] body, int offset, String chunkName, LuaTable globalsOfChunk) {
+        LuaValue f = globals.load(new ByteArrayInputStream(body, offset, body.length - offset), chunkName, "t", globalsOfChunk);
         noTailCalls(((LuaClosure) f).p);
         return (LuaFunction) f;
     }
@@ -336,7 +341,7 @@ final class LuaSandbox {
         }
     }
 
-    private static final class NonexistentGlobal extends TwoArgFunction {
+    static final class NonexistentGlobal extends TwoArgFunction {
         @Override
         public LuaValue call(LuaValue table, LuaValue key) {
             throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");

@@ -34,12 +34,7 @@ final class RedisApi {
         t.rawset("breakpoint", fn(args -> LuaValue.FALSE));
         t.rawset("debug", fn(args -> LuaValue.NONE));
         t.rawset("acl_check_cmd", fn(args -> engine.aclCheck(args)));
-        t.rawset("REDIS_VERSION", LuaValue.valueOf(Server.REDIS_VERSION));
-        t.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(REDIS_VERSION_NUM));
-        t.rawset("LOG_DEBUG", LuaValue.valueOf(0));
-        t.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
-        t.rawset("LOG_NOTICE", LuaValue.valueOf(2));
-        t.rawset("LOG_WARNING", LuaValue.valueOf(3));
+        putVersionAndLogLevels(t);
         t.rawset("REPL_NONE", LuaValue.valueOf(0));
         t.rawset("REPL_AOF", LuaValue.valueOf(1));
         t.rawset("REPL_SLAVE", LuaValue.valueOf(2));
@@ -48,7 +43,28 @@ final class RedisApi {
         return t;
     }
 
-    private interface Body {
+    /**
+     * The "redis" table a library's body sees while FUNCTION LOAD runs it, as Redis's
+     * __LIBRARY_API__: register_function, log and the version and log level constants only.
+     */
+    static ReadOnlyTable createLoadApi(ScriptEngine engine, Body registerFunction) {
+        ReadOnlyTable t = new ReadOnlyTable();
+        t.rawset("register_function", fn(registerFunction));
+        t.rawset("log", fn(args -> log(engine, args)));
+        putVersionAndLogLevels(t);
+        return t;
+    }
+
+    private static void putVersionAndLogLevels(ReadOnlyTable t) {
+        t.rawset("REDIS_VERSION", LuaValue.valueOf(Server.REDIS_VERSION));
+        t.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(REDIS_VERSION_NUM));
+        t.rawset("LOG_DEBUG", LuaValue.valueOf(0));
+        t.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
+        t.rawset("LOG_NOTICE", LuaValue.valueOf(2));
+        t.rawset("LOG_WARNING", LuaValue.valueOf(3));
+    }
+
+    interface Body {
         Varargs invoke(Varargs args);
     }
 

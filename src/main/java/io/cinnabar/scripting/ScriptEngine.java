@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScriptEngine {
     public static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    public static final String BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
     private static final Logger log = LoggerFactory.getLogger("cinnabar");
     private static final int SPINS_BEFORE_PARK = 2000;
     private static final long IDLE_THREAD_SECONDS = 60;
@@ -69,6 +70,19 @@ public final class ScriptEngine {
         return current;
     }
 
+    LuaSandbox sandbox() {
+        return sandbox;
+    }
+
+    ScriptHook hook() {
+        return hook;
+    }
+
+    /** The script running now (attached or detached), or null: FUNCTION STATS reads it. */
+    ScriptRun running() {
+        return running;
+    }
+
     /** True while a script runs past busy-reply-threshold and others get -BUSY. */
     public boolean busy() {
         return running != null && running.state.get() != ScriptRun.ATTACHED;
@@ -93,6 +107,11 @@ public final class ScriptEngine {
             script = cached(ctx.arg(1));
         }
         run(ctx, script, numkeys, readOnlyCommand);
+    }
+
+    /** FCALL and FCALL_RO of a library function, once numkeys was checked. */
+    void fcall(CommandContext ctx, CachedScript function, int numkeys, boolean readOnlyCommand) {
+        run(ctx, function, numkeys, readOnlyCommand);
     }
 
     /** The cached script for this text, compiling it on first sight. */
@@ -142,8 +161,13 @@ public final class ScriptEngine {
         }
         boolean readOnly = readOnlyCommand || script.shebang.has(Shebang.NO_WRITES);
         ScriptRun run = new ScriptRun(ctx.client, script, readOnly, Thread.currentThread());
-        sandbox.env.rawsetUnsealed("KEYS", array(ctx, 3, numkeys));
-        sandbox.env.rawsetUnsealed("ARGV", array(ctx, 3 + numkeys, ctx.argc() - 3 - numkeys));
+        if (script.isFunction) {
+            run.functionArgs = new LuaValue[] {array(ctx, 3, numkeys), array(ctx, 3 + numkeys, ctx.argc() - 3 - numkeys)};
+            run.commandArgv = ctx.argv().clone();
+        } else {
+            sandbox.env.rawsetUnsealed("KEYS", array(ctx, 3, numkeys));
+            sandbox.env.rawsetUnsealed("ARGV", array(ctx, 3 + numkeys, ctx.argc() - 3 - numkeys));
+        }
         scriptClient.setDbIndex(ctx.client.dbIndex());
         running = run;
         startThread();
@@ -156,7 +180,7 @@ public final class ScriptEngine {
         }
         log.warn("Slow script detected: still in execution after {} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {}.",
                 (System.nanoTime() - run.startNanos) / 1_000_000, script.sha);
-        server.setBusyReply(BUSY);
+        server.setBusyReply(script.isFunction ? BUSY_FUNCTION : BUSY);
         server.block(ctx.client, run);
     }
 
@@ -259,7 +283,8 @@ public final class ScriptEngine {
         current = run;
         hook.arm(run);
         try {
-            run.result = run.script.function.call();
+            run.result = run.functionArgs == null ? run.script.function.call()
+                    : run.script.function.call(run.functionArgs[0], run.functionArgs[1]);
         } catch (LuaError e) {
             run.error = e;
         } catch (StackOverflowError e) {
@@ -282,6 +307,11 @@ public final class ScriptEngine {
 
     /** SCRIPT KILL: stops the running script unless it already wrote. */
     public void kill() {
+        kill(false);
+    }
+
+    /** SCRIPT KILL or FUNCTION KILL: each stops only its own kind of script, as in Redis. */
+    void kill(boolean functionKill) {
         ScriptRun run = running;
         if (run == null) {
             throw new CommandError("NOTBUSY No scripts in execution right now.");
@@ -290,7 +320,25 @@ public final class ScriptEngine {
             throw new CommandError("UNKILLABLE Sorry the script already executed write commands against the dataset. "
                     + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
         }
+        if (run.script.isFunction != functionKill) {
+            throw new CommandError(functionKill ? BUSY : BUSY_FUNCTION);
+        }
         run.killRequested = true;
+    }
+
+    /**
+     * Runs a library's body for FUNCTION LOAD on the data thread, under Redis's 500 ms load
+     * watchdog (checked by the same instruction hook as SCRIPT KILL).
+     */
+    void runLibraryBody(LuaFunction body, long timeoutMillis) {
+        ScriptRun load = new ScriptRun(null, null, true, Thread.currentThread());
+        load.loadDeadlineNanos = load.startNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        hook.arm(load);
+        try {
+            body.call();
+        } finally {
+            hook.arm(null);
+        }
     }
 
     /** SHUTDOWN NOSAVE while a script runs: stop it whatever it wrote. */

@@ -51,12 +51,22 @@ final class ScriptRun {
         this.waiter = waiter;
     }
 
+    /** The FCALL command as sent, for FUNCTION STATS. */
+    byte[][] commandArgv;
+    /** FCALL's keys and args tables, passed to the function; null for EVAL. */
+    LuaValue[] functionArgs;
+    /** FUNCTION LOAD's watchdog (System.nanoTime), 0 when none. */
+    long loadDeadlineNanos;
+
     boolean killed() {
         return killRequested;
     }
 
     /** Raises the error Redis raises in a script stopped by SCRIPT KILL. */
     void checkKilled() {
+        if (loadDeadlineNanos != 0 && System.nanoTime() - loadDeadlineNanos > 0) {
+            throw new LuaError(ScriptErrors.errorTable("FUNCTION LOAD timeout"));
+        }
         if (killRequested) {
             throw new LuaError(ScriptErrors.errorTable("Script killed by user with SCRIPT KILL..."));
         }

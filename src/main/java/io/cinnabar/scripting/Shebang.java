@@ -30,6 +30,29 @@ final class Shebang {
         this.length = length;
     }
 
+    /** A function's flags from redis.register_function: never compatibility mode. */
+    static Shebang ofFlags(int flags) {
+        return new Shebang(false, flags, 0);
+    }
+
+    /** The bit of a flag name (case-insensitive, as register_function reads it), or 0. */
+    static int flagBit(String name) {
+        for (int i = 0; i < FLAG_NAMES.length; i++) {
+            if (FLAG_NAMES[i].equalsIgnoreCase(name)) {
+                return 1 << i;
+            }
+        }
+        return 0;
+    }
+
+    static String flagName(int bit) {
+        return FLAG_NAMES[Integer.numberOfTrailingZeros(bit)];
+    }
+
+    static int flagCount() {
+        return FLAG_NAMES.length;
+    }
+
     boolean has(int flag) {
         return (flags & flag) != 0;
     }

@@ -30,10 +30,15 @@ class ScriptBusyTest {
 
     /** Sends PING until the server answers -BUSY (it answers nothing while the script is young). */
     private static void awaitBusy(RespClient other) {
+        awaitBusy(other, BUSY);
+    }
+
+    /** Sends PING until the server answers this -BUSY text (SCRIPT KILL's or FUNCTION KILL's). */
+    static void awaitBusy(RespClient other, String busy) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             String reply = other.callText("PING");
-            if (reply.equals(BUSY)) {
+            if (reply.equals(busy)) {
                 return;
             }
             assertTrue(System.nanoTime() < deadline, "never busy; last reply " + reply);
