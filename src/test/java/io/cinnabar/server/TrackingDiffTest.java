@@ -344,6 +344,65 @@ class TrackingDiffTest {
     }
 
     @Test
+    void scriptsTransactionsDatabasesResetAndBroadcastRedirects() {
+        // 0: writer (RESP2); 1: tracker (RESP3); 2: subscriber (RESP2); 3: BCAST tracker redirecting to 2 (RESP2);
+        // 4: OPTIN tracker (RESP3)
+        run(new int[] {2, 3, 2, 2, 3}, """
+                1 CLIENT TRACKING on
+                2 SUBSCRIBE __redis__:invalidate
+                3 CLIENT TRACKING on BCAST REDIRECT $ID2 PREFIX p PREFIX q
+                4 CLIENT TRACKING on OPTIN
+                1 EVAL "return redis.call('get', KEYS[1])" 1 s1
+                1 EVAL_RO "return redis.call('get', KEYS[1])" 1 s2
+                1 EVAL "return redis.call('set', KEYS[1], 'x')" 1 s1
+                0 MSET s1 a s2 b
+                1 SELECT 3
+                1 GET d
+                1 SELECT 0
+                0 SET d 1
+                1 LRANGE lst 0 -1
+                1 ZRANGE zs 0 -1
+                1 BITCOUNT bc
+                0 RPUSH lst 1
+                0 ZADD zs 1 a
+                0 SETBIT bc 1 1
+                4 MULTI
+                4 CLIENT CACHING yes
+                4 GET o1
+                4 GET o2
+                4 EXEC
+                4 GET o3
+                0 MSET o1 1 o2 2 o3 3
+                4 CLIENT CACHING yes
+                4 PING
+                4 GET o4
+                4 CLIENT CACHING yes
+                4 CLIENT TRACKINGINFO
+                4 GET o5
+                0 MSET o4 1 o5 1
+                0 MSET p1 1 q1 2 r1 3 p0 x
+                0 DEL p1 q1
+                0 FLUSHDB
+                3 CLIENT TRACKING on BCAST PREFIX pp
+                3 CLIENT TRACKING on BCAST PREFIX r
+                3 CLIENT TRACKINGINFO
+                0 SET r1 1
+                1 CLIENT TRACKING on REDIRECT $ID2
+                1 GET k
+                0 SET k 1
+                1 CLIENT TRACKING on
+                1 GET k
+                1 RESET
+                1 CLIENT TRACKINGINFO
+                0 SET k 2
+                3 RESET
+                !info
+                0 SET r1 2
+                !clients
+                """);
+    }
+
+    @Test
     void trackingTableMaxKeysInvalidatesOverflow() {
         for (boolean ours : new boolean[] {false, true}) {
             int port = ours ? cinnabar.port() : redis.port();
