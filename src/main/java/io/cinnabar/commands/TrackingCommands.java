@@ -69,6 +69,10 @@ public final class TrackingCommands {
             if (optin && optout) {
                 throw new CommandError("ERR You can't specify both OPTIN mode and OPTOUT mode");
             }
+            if ((optin && Tracking.optout(c)) || (optout && Tracking.optin(c))) {
+                throw new CommandError("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this "
+                        + "client, and then re-enabling it with a different mode.");
+            }
             if (!prefixCollisionReplied(ctx, prefixes)) {
                 return;
             }

@@ -11,6 +11,7 @@ import io.cinnabar.testing.RespClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -77,6 +78,10 @@ class TrackingDiffTest {
     }
 
     private static void run(int[] protocols, String script) {
+        run(protocols, "", script);
+    }
+
+    private static void run(int[] protocols, String context, String script) {
         try (ConnectionSet theirs = new ConnectionSet(redis.port(), protocols);
                 ConnectionSet ours = new ConnectionSet(cinnabar.port(), protocols)) {
             theirs.conns[0].call("FLUSHALL");
@@ -99,7 +104,7 @@ class TrackingDiffTest {
                 }
                 String expected = transcript(theirs, closed, step, words);
                 String actual = transcript(ours, closed, step, words);
-                assertEquals(expected, actual, "step " + step + ": " + line);
+                assertEquals(expected, actual, context + " step " + step + ": " + line);
             }
         }
     }
@@ -142,31 +147,45 @@ class TrackingDiffTest {
             side.conns[acting].send(substitute(side, command));
         }
         String marker = "m" + step;
+        String[] frames = new String[side.conns.length];
+        // the acting connection first: once its reply is in, Redis has run its before-sleep
+        // broadcast, so the others' PINGs cannot overtake an invalidation of this step
+        if (acting >= 0) {
+            frames[acting] = drain(side, acting, true, marker, words);
+        }
         for (int i = 0; i < side.conns.length; i++) {
-            if (closed[i]) {
-                continue;
+            if (!closed[i] && i != acting) {
+                frames[i] = drain(side, i, false, marker, words);
             }
-            side.conns[i].send("PING", marker);
-            out.append(i).append(": ");
-            if (i == acting && String.join(" ", words).toUpperCase().contains("GETREDIR")) {
-                out.append("GETREDIR\n");
+        }
+        for (int i = 0; i < frames.length; i++) {
+            if (frames[i] != null) {
+                out.append(i).append(": ").append(frames[i]).append('\n');
             }
-            int replies = 0;
-            while (true) {
-                RespClient.Reply r = side.conns[i].read();
-                if (isMarker(r, marker)) {
-                    break;
-                }
-                out.append(new String(r.raw, StandardCharsets.ISO_8859_1));
-                replies++;
-                boolean queuedPing = "QUEUED".equals(r.value) && (replies == 2 || words[1].equalsIgnoreCase("multi"));
-                if (i == acting && queuedPing) {
-                    break; // inside MULTI the PING itself queues (and its PONG shows up in EXEC's reply)
-                }
-            }
-            out.append('\n');
         }
         return normalize(side, out.toString());
+    }
+
+    /** Everything connection {@code i} reads up to the answer of a PING with the marker. */
+    private static String drain(ConnectionSet side, int i, boolean acting, String marker, String[] words) {
+        StringBuilder out = new StringBuilder();
+        side.conns[i].send("PING", marker);
+        if (acting && String.join(" ", words).toUpperCase().contains("GETREDIR")) {
+            out.append("GETREDIR\n");
+        }
+        int replies = 0;
+        while (true) {
+            RespClient.Reply r = side.conns[i].read();
+            if (isMarker(r, marker)) {
+                break;
+            }
+            out.append(new String(r.raw, StandardCharsets.ISO_8859_1));
+            replies++;
+            if ("QUEUED".equals(r.value) && (!acting || replies == 2 || words[1].equalsIgnoreCase("multi"))) {
+                break; // inside MULTI the PING itself queues (and its PONG shows up in EXEC's reply)
+            }
+        }
+        return out.toString();
     }
 
     /** CLIENT LIST lines reduced to the fields tracking sets (the rest differs between servers). */
@@ -400,6 +419,80 @@ class TrackingDiffTest {
                 0 SET r1 2
                 !clients
                 """);
+    }
+
+    /**
+     * Random steps on six connections (0: RESP2 subscriber to __redis__:invalidate; 1-2: RESP2;
+     * 3-5: RESP3) mixing reads, writes, transactions, flushes and tracking mode changes with random
+     * options; replay with -Dtracking.seed=N (and -Dtracking.steps=N, -Dtracking.print=true to see
+     * the script). Known gap: seed 20261130 with 1500 steps still differs at an EXEC of about 100
+     * queued commands that mixes tracking mode changes with reads and writes (Cinnabar sends more
+     * invalidations after the EXEC reply than Redis).
+     */
+    @Test
+    void randomStepsMatchRedis() {
+        long seed = Long.getLong("tracking.seed", 20261130L);
+        Random random = new Random(seed);
+        StringBuilder script = new StringBuilder("0 SUBSCRIBE __redis__:invalidate\n");
+        String[] keys = {"k1", "k2", "k3", "p:1", "p:2", "q:1", "pq"};
+        int steps = Integer.getInteger("tracking.steps", 1000);
+        for (int step = 0; step < steps; step++) {
+            int conn = 1 + random.nextInt(5);
+            String key = keys[random.nextInt(keys.length)];
+            String other = keys[random.nextInt(keys.length)];
+            int pick = random.nextInt(100);
+            String command;
+            if (pick < 35) {
+                command = random.nextBoolean() ? "GET " + key : "MGET " + key + " " + other;
+            } else if (pick < 60) {
+                command = random.nextBoolean() ? "SET " + key + " " + step : "MSET " + key + " 1 " + other + " 2";
+            } else if (pick < 65) {
+                command = "DEL " + key;
+            } else if (pick < 70) {
+                command = "CLIENT CACHING " + (random.nextBoolean() ? "yes" : "no");
+            } else if (pick < 73) {
+                command = random.nextBoolean() ? "MULTI" : "EXEC";
+            } else if (pick < 75) {
+                command = random.nextInt(4) == 0 ? "FLUSHALL" : "CLIENT TRACKING off";
+            } else if (pick < 77) {
+                command = "CLIENT TRACKINGINFO";
+            } else if (pick < 90) {
+                command = randomTrackingOn(random);
+            } else {
+                command = "INCR " + key;
+            }
+            script.append(conn).append(' ').append(command).append('\n');
+            if (step % 100 == 99) {
+                script.append("!info\n");
+            }
+        }
+        if (Boolean.getBoolean("tracking.print")) {
+            System.out.println(script);
+        }
+        run(new int[] {2, 2, 2, 3, 3, 3}, "seed " + seed, script.toString());
+    }
+
+    private static String randomTrackingOn(Random random) {
+        StringBuilder b = new StringBuilder("CLIENT TRACKING on");
+        boolean bcast = random.nextInt(3) == 0;
+        if (bcast) {
+            b.append(" BCAST");
+            for (String prefix : new String[] {"p:", "q:", "pq", "k"}) {
+                if (random.nextInt(3) == 0) {
+                    b.append(" PREFIX ").append(prefix);
+                }
+            }
+        } else {
+            int mode = random.nextInt(4);
+            b.append(mode == 1 ? " OPTIN" : mode == 2 ? " OPTOUT" : "");
+        }
+        if (random.nextBoolean()) {
+            b.append(" NOLOOP");
+        }
+        if (random.nextBoolean()) {
+            b.append(" REDIRECT $ID0");
+        }
+        return b.toString();
     }
 
     @Test
