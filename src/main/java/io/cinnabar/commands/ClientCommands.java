@@ -6,6 +6,7 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.server.Client;
 import io.cinnabar.server.ClientPause;
 import io.cinnabar.server.Server;
+import io.cinnabar.server.Tracking;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.channel.unix.UnixChannel;
@@ -48,8 +49,6 @@ public final class ClientCommands {
             ctx.client.setNoTouch(onOff(ctx));
             ctx.reply.ok();
         });
-        t.bind("client|trackinginfo", ClientCommands::trackinginfo);
-        t.bind("client|getredir", ctx -> ctx.reply.integer(-1));
         t.bind("client|help", ClientCommands::help);
         t.bind("client|unblock", ClientCommands::unblock);
     }
@@ -199,7 +198,7 @@ public final class ClientCommands {
                 .append(" events=r")
                 .append(" cmd=").append(cmd)
                 .append(" user=").append(c.user())
-                .append(" redir=-1")
+                .append(" redir=").append(Tracking.redirect(c))
                 .append(" resp=").append(c.reply().protocol())
                 .append(" lib-name=").append(c.libName() == null ? "" : c.libName())
                 .append(" lib-ver=").append(c.libVer() == null ? "" : c.libVer());
@@ -235,6 +234,15 @@ public final class ClientCommands {
         }
         if (c.isBlocked()) {
             f.append('b');
+        }
+        if (Tracking.isOn(c)) {
+            f.append('t');
+        }
+        if (Tracking.hasBrokenRedirect(c)) {
+            f.append('R');
+        }
+        if (Tracking.isBcast(c)) {
+            f.append('B');
         }
         if (c.dirtyCas()) {
             f.append('d');
@@ -395,19 +403,7 @@ public final class ClientCommands {
         ctx.reply.ok();
     }
 
-    // ---------------------------------------------------------------- tracking (off) and HELP
-
-    /** Tracking is not implemented; this is what Redis answers for a client with tracking off. */
-    static void trackinginfo(CommandContext ctx) {
-        ctx.reply.map(3);
-        ctx.reply.bulk("flags");
-        ctx.reply.set(1);
-        ctx.reply.bulk("off");
-        ctx.reply.bulk("redirect");
-        ctx.reply.integer(-1);
-        ctx.reply.bulk("prefixes");
-        ctx.reply.array(0);
-    }
+    // ---------------------------------------------------------------- HELP
 
     private static final String[] HELP = {
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -453,6 +449,10 @@ public final class ClientCommands {
         "    Name this connection (no spaces or special characters; empty clears it).",
         "SETINFO <LIB-NAME|LIB-VER> <value>",
         "    Record the client library's name or version for CLIENT LIST.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]] [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Turn client-side caching invalidations on or off for this connection.",
+        "CACHING (YES|NO)",
+        "    With OPTIN or OPTOUT tracking, whether the keys of the next command are tracked.",
         "TRACKINGINFO",
         "    Reply with this connection's tracking state.",
         "NO-EVICT (ON|OFF)",

@@ -9,6 +9,7 @@ public final class Families {
     public static void install(Server server) {
         ConnectionCommands.install(server);
         ClientCommands.install(server);
+        TrackingCommands.install(server);
         ServerCommands.install(server);
         CommandCommands.install(server);
         KeyCommands.install(server);

@@ -49,6 +49,8 @@ public final class Client {
     private boolean dirtyCas;
     private boolean inExec;
     private java.util.List<DbKey> watchedKeys;
+    /** CLIENT TRACKING options; null until tracking is first turned on (owned by {@link Tracking}). */
+    Tracking.State trackingState;
 
     /** Requests that arrived while the client was blocked or paused, in order. */
     final ArrayDeque<byte[][]> queued = new ArrayDeque<>();

@@ -320,8 +320,18 @@ public final class Server {
         }
     }
 
+    private final List<Runnable> beforeFlushTasks = new ArrayList<>();
+
+    /** Runs a task at the end of every batch, before replies go out (Redis's beforeSleep work). */
+    public void addBeforeFlushTask(Runnable task) {
+        beforeFlushTasks.add(task);
+    }
+
     /** Sends every pending reply buffer: one write and one flush per client per batch. */
     public void flushPending() {
+        for (int i = 0; i < beforeFlushTasks.size(); i++) {
+            beforeFlushTasks.get(i).run();
+        }
         for (int i = 0; i < flushList.size(); i++) {
             Client c = flushList.get(i);
             c.pendingFlush = false;

@@ -3,6 +3,7 @@ package io.cinnabar.pubsub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.ConnectionSet;
 import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
 import java.nio.charset.StandardCharsets;
@@ -47,40 +48,15 @@ class PubSubDiffTest {
         }
     }
 
-    /** One server's connections: index 0 publishes, the others subscribe. */
-    private static final class Side implements AutoCloseable {
-        final RespClient[] conns;
-        final long[] ids;
-
-        Side(int port, int[] protocols) {
-            conns = new RespClient[protocols.length];
-            ids = new long[protocols.length];
-            for (int i = 0; i < protocols.length; i++) {
-                conns[i] = new RespClient("127.0.0.1", port);
-                if (protocols[i] == 3) {
-                    conns[i].call("HELLO", "3");
-                }
-                ids[i] = (Long) conns[i].call("CLIENT", "ID").value;
-            }
-        }
-
-        @Override
-        public void close() {
-            for (RespClient c : conns) {
-                c.close();
-            }
-        }
-    }
-
     private final class Run implements AutoCloseable {
-        final Side theirs;
-        final Side ours;
+        final ConnectionSet theirs;
+        final ConnectionSet ours;
         final String context;
         int step;
 
         Run(int[] protocols, String context) {
-            theirs = new Side(redis.port(), protocols);
-            ours = new Side(cinnabar.port(), protocols);
+            theirs = new ConnectionSet(redis.port(), protocols);
+            ours = new ConnectionSet(cinnabar.port(), protocols);
             this.context = context;
             for (int i = 0; i < protocols.length; i++) {
                 // start from nothing: earlier runs on the shared servers left no subscriptions behind
@@ -107,7 +83,7 @@ class PubSubDiffTest {
             assertEquals(String.join("\n", expected), String.join("\n", actual), where);
         }
 
-        private List<String> transcript(Side side, int conn, int frames, String[] command) {
+        private List<String> transcript(ConnectionSet side, int conn, int frames, String[] command) {
             String marker = "m" + step;
             List<String> out = new ArrayList<>();
             side.conns[conn].send(command);
@@ -161,7 +137,7 @@ class PubSubDiffTest {
                 && "pong".equals(((List<?>) r.value).get(0)) && marker.equals(((List<?>) r.value).get(1));
     }
 
-    private static String clientFields(Side side, int conn) {
+    private static String clientFields(ConnectionSet side, int conn) {
         String line = side.conns[PUBLISHER].call("CLIENT", "LIST", "ID", Long.toString(side.ids[conn])).value.toString();
         StringBuilder b = new StringBuilder();
         for (String field : line.trim().split(" ")) {
@@ -173,7 +149,7 @@ class PubSubDiffTest {
         return b.toString();
     }
 
-    private static String pubsubInfo(Side side) {
+    private static String pubsubInfo(ConnectionSet side) {
         StringBuilder b = new StringBuilder();
         for (String line : side.conns[PUBLISHER].call("INFO", "stats").value.toString().split("\r\n")) {
             if (line.startsWith("pubsub")) {
