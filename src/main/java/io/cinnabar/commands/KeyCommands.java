@@ -5,6 +5,7 @@ import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.keyspace.Keyspace;
 import io.cinnabar.server.Server;
@@ -98,6 +99,7 @@ public final class KeyCommands {
         long deleted = 0;
         for (int i = 1; i < ctx.argc(); i++) {
             if (db.delete(ctx.arg(i))) {
+                db.notify(KeyEvents.GENERIC, "del", ctx.arg(i));
                 deleted++;
             }
         }
@@ -265,8 +267,11 @@ public final class KeyCommands {
             replyRenamed(ctx, true, false);
             return;
         }
-        db.set(dst, value, expire); // replaces dst, and its TTL, if any
+        db.delete(dst); // first, as Redis does: the key is then added anew and announced as new
+        db.set(dst, value, expire);
         db.delete(src);
+        db.notify(KeyEvents.GENERIC, "rename_from", src);
+        db.notify(KeyEvents.GENERIC, "rename_to", dst);
         replyRenamed(ctx, nx, true);
     }
 
@@ -293,6 +298,8 @@ public final class KeyCommands {
         long expire = src.getExpire(key);
         dst.set(key, value, expire);
         src.delete(key);
+        src.notify(KeyEvents.GENERIC, "move_from", key);
+        dst.notify(KeyEvents.GENERIC, "move_to", key);
         ctx.reply.integer(1);
     }
 
@@ -320,7 +327,9 @@ public final class KeyCommands {
             return;
         }
         long expire = src.getExpire(key);
+        dst.delete(newKey); // REPLACE: as in Redis the copy is added anew and announced as new
         dst.set(newKey, Values.copy(value), expire);
+        dst.notify(KeyEvents.GENERIC, "copy_to", newKey);
         ctx.reply.integer(1);
     }
 
@@ -474,8 +483,10 @@ public final class KeyCommands {
         }
         if (when <= db.keyspace().now()) {
             db.delete(key);
+            db.notify(KeyEvents.GENERIC, "del", key);
         } else {
             db.setExpire(key, when);
+            db.notify(KeyEvents.GENERIC, "expire", key);
         }
         ctx.reply.integer(1);
     }
@@ -551,6 +562,7 @@ public final class KeyCommands {
         boolean had = db.lookup(key) != null && db.getExpire(key) != KeyTable.NO_EXPIRE;
         if (had) {
             db.setExpire(key, KeyTable.NO_EXPIRE);
+            db.notify(KeyEvents.GENERIC, "persist", key);
         }
         ctx.reply.integer(had ? 1 : 0);
     }
