@@ -170,6 +170,8 @@ public final class BitmapCommands {
             ctx.reply.integer(old != 0 ? 1 : 0);
             return;
         }
+        // Redis announces a created or grown string, or a changed bit; not a mere re-encoding.
+        boolean grows = v == null || length(v) < index + 1;
         bytes = writableBytes(ctx, db, key, v, (long) index + 1);
         int old = bytes[index] & mask;
         if (on == 1) {
@@ -178,7 +180,9 @@ public final class BitmapCommands {
             bytes[index] &= (byte) ~mask;
         }
         db.modified(key);
-        db.notify(KeyEvents.STRING, "setbit", key);
+        if (grows || (old != 0) != (on == 1)) {
+            db.notify(KeyEvents.STRING, "setbit", key);
+        }
         ctx.reply.integer(old != 0 ? 1 : 0);
     }
 

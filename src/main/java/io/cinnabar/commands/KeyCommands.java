@@ -68,6 +68,15 @@ public final class KeyCommands {
      * miss, without refreshing the access clock. Null when absent.
      */
     static Object readNoTouch(Database db, byte[] key) {
+        Object v = readNoTouchQuietly(db, key);
+        if (v == null) {
+            db.notify(KeyEvents.KEY_MISS, "keymiss", key);
+        }
+        return v;
+    }
+
+    /** As {@link #readNoTouch} but a miss is not announced (OBJECT's lookup, LOOKUP_NONOTIFY in Redis). */
+    static Object readNoTouchQuietly(Database db, byte[] key) {
         Object v = db.peek(key);
         Keyspace.Stats stats = db.keyspace().stats;
         if (v == null) {
@@ -336,7 +345,7 @@ public final class KeyCommands {
     // ---------------------------------------------------------------- OBJECT
 
     static void objectEncoding(CommandContext ctx) {
-        Object v = readNoTouch(ctx.db(), ctx.arg(2));
+        Object v = readNoTouchQuietly(ctx.db(), ctx.arg(2));
         if (v == null) {
             ctx.reply.nullBulk();
         } else {
@@ -345,7 +354,7 @@ public final class KeyCommands {
     }
 
     static void objectRefcount(CommandContext ctx) {
-        Object v = readNoTouch(ctx.db(), ctx.arg(2));
+        Object v = readNoTouchQuietly(ctx.db(), ctx.arg(2));
         if (v == null) {
             ctx.reply.nullBulk();
         } else {
@@ -369,7 +378,7 @@ public final class KeyCommands {
     static void objectIdletime(CommandContext ctx) {
         Database db = ctx.db();
         byte[] key = ctx.arg(2);
-        if (readNoTouch(db, key) == null) {
+        if (readNoTouchQuietly(db, key) == null) {
             ctx.reply.nullBulk();
             return;
         }
@@ -386,7 +395,7 @@ public final class KeyCommands {
     static void objectFreq(CommandContext ctx) {
         Database db = ctx.db();
         byte[] key = ctx.arg(2);
-        if (readNoTouch(db, key) == null) {
+        if (readNoTouchQuietly(db, key) == null) {
             ctx.reply.nullBulk();
             return;
         }

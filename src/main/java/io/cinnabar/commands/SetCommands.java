@@ -446,7 +446,7 @@ public final class SetCommands {
         boolean anyMissing = false;
         for (int j = 0; j < numKeys; j++) {
             byte[] key = ctx.arg(firstKey + j);
-            sets[j] = asSet(dst != null ? db.lookup(key) : db.get(key));
+            sets[j] = asSet(db.get(key)); // a read lookup also for *STORE, as in Redis 7.0 (keymiss, misses)
             anyMissing |= sets[j] == null;
         }
         if (anyMissing) {
@@ -521,7 +521,7 @@ public final class SetCommands {
         SetValue[] sets = new SetValue[numKeys];
         for (int j = 0; j < numKeys; j++) {
             byte[] key = ctx.arg(firstKey + j);
-            sets[j] = asSet(dst != null ? db.lookup(key) : db.get(key));
+            sets[j] = asSet(db.get(key)); // a read lookup also for *STORE, as in Redis 7.0 (keymiss, misses)
         }
         SetValue result = SetValue.emptyIntset();
         if (!diff) {

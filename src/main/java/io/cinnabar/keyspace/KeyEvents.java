@@ -53,9 +53,9 @@ public final class KeyEvents {
         enabled = publisher == null ? 0 : activeClasses(flags);
     }
 
-    /** Sets the configured classes (from the letters of notify-keyspace-events). */
-    public void configure(String classes) {
-        flags = parse(classes);
+    /** Sets the configured classes (a flag word, see {@link #parse}). */
+    public void configure(int flags) {
+        this.flags = flags;
         enabled = publisher == null ? 0 : activeClasses(flags);
     }
 

@@ -1,5 +1,7 @@
 package io.cinnabar.pubsub;
 
+import io.cinnabar.config.Config;
+import io.cinnabar.config.ConfigException;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyEvents;
@@ -30,17 +32,41 @@ public final class KeyspaceEvents implements KeyEvents.Publisher {
     static void install(Server server, PubSub pubsub) {
         KeyEvents events = server.keyspace().events;
         events.attach(new KeyspaceEvents(pubsub));
-        Param param = server.config().find(PARAM);
-        events.configure(param.get());
+        ClassesParam param = server.config().register(new ClassesParam());
+        events.configure(param.flags);
         param.onChange(changed -> {
+            int flags = ((ClassesParam) changed).flags;
             // CONFIG SET runs on the data thread: the next command of the batch already obeys it
             if (server.dataThread() == null || server.dataThread().inEventLoop()) {
-                events.configure(changed.get());
+                events.configure(flags);
             } else {
-                server.dataThread().execute(() -> events.configure(changed.get()));
+                server.dataThread().execute(() -> events.configure(flags));
             }
         });
-        server.config().markEffective(PARAM);
+    }
+
+    /**
+     * notify-keyspace-events. Redis reads back "AKEnm" as "AKEm" (with 'A' it prints no single
+     * class) yet keeps 'n' in effect, so the flags come from the letters given, not the readback.
+     */
+    static final class ClassesParam extends Param {
+        private String shown = "";
+        int flags;
+
+        ClassesParam() {
+            super(PARAM, true);
+        }
+
+        @Override
+        public String get() {
+            return shown;
+        }
+
+        @Override
+        protected void parseAndStore(String[] args) throws ConfigException {
+            shown = Config.normalizeKeyspaceEvents(args);
+            flags = KeyEvents.parse(String.join("", args));
+        }
     }
 
     @Override
