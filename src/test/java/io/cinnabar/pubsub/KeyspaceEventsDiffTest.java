@@ -71,6 +71,47 @@ class KeyspaceEventsDiffTest {
         assertTrue(mismatches.isEmpty(), () -> "seed " + seed + ", notifications differ:\n" + String.join("\n", mismatches));
     }
 
+    /** Blocking commands served by a later write: the writer's events, then the served pop's. */
+    @Test
+    void servedBlockingCommandsMatchRedis() {
+        String[][][] cases = {
+            {{"BLPOP", "q", "p", "5"}, {"RPUSH", "p", "x", "y"}},
+            {{"BRPOP", "q", "5"}, {"LPUSH", "q", "x"}},
+            {{"BLMOVE", "q", "dst", "LEFT", "RIGHT", "5"}, {"RPUSH", "q", "x"}},
+            {{"BRPOPLPUSH", "q", "q", "5"}, {"RPUSH", "q", "x", "y"}},
+            {{"BLMPOP", "5", "2", "p", "q", "LEFT", "COUNT", "3"}, {"RPUSH", "q", "x", "y"}},
+            {{"BZPOPMIN", "z", "5"}, {"ZADD", "z", "1", "a", "2", "b"}},
+            {{"BZMPOP", "5", "1", "z", "MAX", "COUNT", "5"}, {"ZADD", "z", "1", "a"}},
+        };
+        List<String> mismatches = new ArrayList<>();
+        try (RedisOracle redis = RedisOracle.start(); CinnabarFixture cinnabar = CinnabarFixture.start();
+                Side theirs = new Side("redis", redis.client(), redis.client());
+                Side ours = new Side("cinnabar", cinnabar.client(), cinnabar.client());
+                RespClient theirWaiter = redis.client(); RespClient ourWaiter = cinnabar.client()) {
+            int step = 0;
+            for (String[][] c : cases) {
+                List<String> replies = new ArrayList<>();
+                for (Side s : List.of(theirs, ours)) {
+                    RespClient waiter = s == theirs ? theirWaiter : ourWaiter;
+                    s.commands.call("FLUSHALL");
+                    s.commands.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+                    waiter.send(c[0]);
+                    s.pollUntil(() -> s.text("INFO", "clients").contains("blocked_clients:1"));
+                    s.commands.call(c[1]);
+                    replies.add(waiter.read().toString());
+                }
+                String marker = "blocked:" + step++;
+                List<String> expected = theirs.eventsUntil(marker);
+                List<String> actual = ours.eventsUntil(marker);
+                if (!expected.equals(actual) || !replies.get(0).equals(replies.get(1))) {
+                    mismatches.add(String.join(" ", c[0]) + " served by " + String.join(" ", c[1])
+                            + "\n    redis:    " + replies.get(0) + " " + expected + "\n    cinnabar: " + replies.get(1) + " " + actual);
+                }
+            }
+        }
+        assertTrue(mismatches.isEmpty(), () -> "notifications differ:\n" + String.join("\n", mismatches));
+    }
+
     private static boolean sameReply(Object a, Object b) {
         return a instanceof RespClient.Reply && b instanceof RespClient.Reply
                 && Arrays.equals(((RespClient.Reply) a).raw, ((RespClient.Reply) b).raw);
@@ -247,7 +288,7 @@ class KeyspaceEventsDiffTest {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!condition.getAsBoolean()) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError(name + ": expiry did not happen within 10 s");
+                    throw new AssertionError(name + ": state not reached within 10 s");
                 }
                 Thread.onSpinWait();
             }
