@@ -4,6 +4,7 @@ import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.server.Server;
 import io.cinnabar.types.MutableString;
@@ -164,10 +165,13 @@ public final class BitmapCommands {
                 db.lookupWrite(key);
                 bytes[index] ^= (byte) mask;
                 db.modified(key);
+                db.notify(KeyEvents.STRING, "setbit", key);
             }
             ctx.reply.integer(old != 0 ? 1 : 0);
             return;
         }
+        // Redis announces a created or grown string, or a changed bit; not a mere re-encoding.
+        boolean grows = v == null || length(v) < index + 1;
         bytes = writableBytes(ctx, db, key, v, (long) index + 1);
         int old = bytes[index] & mask;
         if (on == 1) {
@@ -176,6 +180,9 @@ public final class BitmapCommands {
             bytes[index] &= (byte) ~mask;
         }
         db.modified(key);
+        if (grows || (old != 0) != (on == 1)) {
+            db.notify(KeyEvents.STRING, "setbit", key);
+        }
         ctx.reply.integer(old != 0 ? 1 : 0);
     }
 
@@ -447,7 +454,9 @@ public final class BitmapCommands {
         }
         byte[] target = ctx.arg(2);
         if (maxLength == 0) {
-            db.delete(target);
+            if (db.delete(target)) {
+                db.notify(KeyEvents.GENERIC, "del", target);
+            }
             ctx.reply.integer(0);
             return;
         }
@@ -459,6 +468,7 @@ public final class BitmapCommands {
         }
         combine(op, values, result);
         db.set(target, MutableString.wrap(result, result.length), KeyTable.NO_EXPIRE);
+        db.notify(KeyEvents.STRING, "set", target);
         ctx.reply.integer(maxLength);
     }
 
@@ -593,6 +603,7 @@ public final class BitmapCommands {
         byte[] bytes;
         int length;
         boolean announced = false;
+        int changes = 0; // as Redis counts them: every SET and every INCRBY that did not fail
         if (readOnly) {
             Object v = StringCommands.getString(db, key);
             bytes = v == null ? null : contents(v);
@@ -641,6 +652,7 @@ public final class BitmapCommands {
                 }
             }
             ctx.reply.integer(opcode == INCRBY ? stored : old);
+            changes++;
             if (stored != old) {
                 if (!announced) {
                     db.lookupWrite(key);
@@ -651,6 +663,9 @@ public final class BitmapCommands {
         }
         if (announced) {
             db.modified(key);
+        }
+        if (changes > 0) {
+            db.notify(KeyEvents.STRING, "setbit", key);
         }
     }
 

@@ -6,6 +6,7 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Config;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.protocol.ReplyWriter;
 import io.cinnabar.server.Server;
@@ -102,12 +103,14 @@ public final class HashCommands {
         return h;
     }
 
-    private static void store(Database db, byte[] key, HashValue h, boolean existed) {
+    /** Completes a write begun with {@link #openForWrite} and announces it as {@code event}. */
+    private static void store(Database db, byte[] key, HashValue h, boolean existed, String event) {
         if (existed) {
             db.modified(key);
         } else {
             db.set(key, h, KeyTable.NO_EXPIRE);
         }
+        db.notify(KeyEvents.HASH, event, key);
     }
 
     /** A listpack entry as a bulk string, straight from the listpack's bytes. */
@@ -155,7 +158,7 @@ public final class HashCommands {
                 created++;
             }
         }
-        store(db, key, h, existing != null);
+        store(db, key, h, existing != null, "hset");
         if (countNew) {
             ctx.reply.integer(created);
         } else {
@@ -176,7 +179,7 @@ public final class HashCommands {
         long valueLimit = maxValue.value();
         h.convertForWrite(ctx.argv(), 2, 3, valueLimit);
         h.set(field, ctx.arg(3), maxEntries.value(), valueLimit);
-        store(db, key, h, existing != null);
+        store(db, key, h, existing != null, "hset");
         ctx.reply.integer(1);
     }
 
@@ -208,8 +211,11 @@ public final class HashCommands {
         if (deleted > 0) {
             if (h.size() == 0) {
                 db.delete(key);
+                db.notify(KeyEvents.HASH, "hdel", key);
+                db.notify(KeyEvents.GENERIC, "del", key);
             } else {
                 db.modified(key);
+                db.notify(KeyEvents.HASH, "hdel", key);
             }
         }
         ctx.reply.integer(deleted);
@@ -230,7 +236,7 @@ public final class HashCommands {
         long now = old + by;
         HashValue h = openForWrite(db, key, existing);
         h.setLong(field, now, maxEntries.value(), maxValue.value());
-        store(db, key, h, existing != null);
+        store(db, key, h, existing != null, "hincrby");
         ctx.reply.integer(now);
     }
 
@@ -287,7 +293,7 @@ public final class HashCommands {
         byte[] text = StringCommands.addAsText(old, by);
         HashValue h = openForWrite(db, key, existing);
         h.set(field, text, maxEntries.value(), maxValue.value());
-        store(db, key, h, existing != null);
+        store(db, key, h, existing != null, "hincrbyfloat");
         ctx.reply.bulk(text);
     }
 

@@ -5,6 +5,7 @@ import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.server.Server;
 import io.cinnabar.types.HyperLogLog;
@@ -126,6 +127,9 @@ public final class HyperLogLogCommands {
         }
         if (corrupt) {
             throw new CommandError(INVALID);
+        }
+        if (updated > 0) {
+            db.notify(KeyEvents.STRING, "pfadd", key);
         }
         ctx.reply.integer(updated > 0 ? 1 : 0);
     }
@@ -249,6 +253,7 @@ public final class HyperLogLogCommands {
         } else {
             db.modified(key);
         }
+        db.notify(KeyEvents.STRING, "pfadd", key); // Redis announces a merge as "pfadd"
         ctx.reply.ok();
     }
 

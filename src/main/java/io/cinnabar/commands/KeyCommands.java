@@ -5,6 +5,7 @@ import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.keyspace.Keyspace;
 import io.cinnabar.server.Server;
@@ -67,6 +68,15 @@ public final class KeyCommands {
      * miss, without refreshing the access clock. Null when absent.
      */
     static Object readNoTouch(Database db, byte[] key) {
+        Object v = readNoTouchQuietly(db, key);
+        if (v == null) {
+            db.notify(KeyEvents.KEY_MISS, "keymiss", key);
+        }
+        return v;
+    }
+
+    /** As {@link #readNoTouch} but a miss is not announced (OBJECT's lookup, LOOKUP_NONOTIFY in Redis). */
+    static Object readNoTouchQuietly(Database db, byte[] key) {
         Object v = db.peek(key);
         Keyspace.Stats stats = db.keyspace().stats;
         if (v == null) {
@@ -98,6 +108,7 @@ public final class KeyCommands {
         long deleted = 0;
         for (int i = 1; i < ctx.argc(); i++) {
             if (db.delete(ctx.arg(i))) {
+                db.notify(KeyEvents.GENERIC, "del", ctx.arg(i));
                 deleted++;
             }
         }
@@ -265,8 +276,11 @@ public final class KeyCommands {
             replyRenamed(ctx, true, false);
             return;
         }
-        db.set(dst, value, expire); // replaces dst, and its TTL, if any
+        db.delete(dst); // first, as Redis does: the key is then added anew and announced as new
+        db.set(dst, value, expire);
         db.delete(src);
+        db.notify(KeyEvents.GENERIC, "rename_from", src);
+        db.notify(KeyEvents.GENERIC, "rename_to", dst);
         replyRenamed(ctx, nx, true);
     }
 
@@ -293,6 +307,8 @@ public final class KeyCommands {
         long expire = src.getExpire(key);
         dst.set(key, value, expire);
         src.delete(key);
+        src.notify(KeyEvents.GENERIC, "move_from", key);
+        dst.notify(KeyEvents.GENERIC, "move_to", key);
         ctx.reply.integer(1);
     }
 
@@ -320,14 +336,16 @@ public final class KeyCommands {
             return;
         }
         long expire = src.getExpire(key);
+        dst.delete(newKey); // REPLACE: as in Redis the copy is added anew and announced as new
         dst.set(newKey, Values.copy(value), expire);
+        dst.notify(KeyEvents.GENERIC, "copy_to", newKey);
         ctx.reply.integer(1);
     }
 
     // ---------------------------------------------------------------- OBJECT
 
     static void objectEncoding(CommandContext ctx) {
-        Object v = readNoTouch(ctx.db(), ctx.arg(2));
+        Object v = readNoTouchQuietly(ctx.db(), ctx.arg(2));
         if (v == null) {
             ctx.reply.nullBulk();
         } else {
@@ -336,7 +354,7 @@ public final class KeyCommands {
     }
 
     static void objectRefcount(CommandContext ctx) {
-        Object v = readNoTouch(ctx.db(), ctx.arg(2));
+        Object v = readNoTouchQuietly(ctx.db(), ctx.arg(2));
         if (v == null) {
             ctx.reply.nullBulk();
         } else {
@@ -360,7 +378,7 @@ public final class KeyCommands {
     static void objectIdletime(CommandContext ctx) {
         Database db = ctx.db();
         byte[] key = ctx.arg(2);
-        if (readNoTouch(db, key) == null) {
+        if (readNoTouchQuietly(db, key) == null) {
             ctx.reply.nullBulk();
             return;
         }
@@ -377,7 +395,7 @@ public final class KeyCommands {
     static void objectFreq(CommandContext ctx) {
         Database db = ctx.db();
         byte[] key = ctx.arg(2);
-        if (readNoTouch(db, key) == null) {
+        if (readNoTouchQuietly(db, key) == null) {
             ctx.reply.nullBulk();
             return;
         }
@@ -474,8 +492,10 @@ public final class KeyCommands {
         }
         if (when <= db.keyspace().now()) {
             db.delete(key);
+            db.notify(KeyEvents.GENERIC, "del", key);
         } else {
             db.setExpire(key, when);
+            db.notify(KeyEvents.GENERIC, "expire", key);
         }
         ctx.reply.integer(1);
     }
@@ -551,6 +571,7 @@ public final class KeyCommands {
         boolean had = db.lookup(key) != null && db.getExpire(key) != KeyTable.NO_EXPIRE;
         if (had) {
             db.setExpire(key, KeyTable.NO_EXPIRE);
+            db.notify(KeyEvents.GENERIC, "persist", key);
         }
         ctx.reply.integer(had ? 1 : 0);
     }

@@ -5,6 +5,7 @@ import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.protocol.ReplyWriter;
 import io.cinnabar.server.Server;
@@ -101,13 +102,27 @@ public final class ListCommands {
         throw CommandError.syntax();
     }
 
-    /** Completes a write begun with {@code db.lookupWrite}: deletes the key if the list is empty. */
-    static void written(Database db, byte[] key, ListValue list) {
+    /**
+     * Completes a write begun with {@code db.lookupWrite}: announces {@code event}, then deletes
+     * the key (announcing "del") if the list is empty, in Redis's order.
+     */
+    static void written(Database db, byte[] key, ListValue list, String event) {
         if (list.size() == 0) {
             db.delete(key);
+            db.notify(KeyEvents.LIST, event, key);
+            db.notify(KeyEvents.GENERIC, "del", key);
         } else {
             db.modified(key);
+            db.notify(KeyEvents.LIST, event, key);
         }
+    }
+
+    static String popEvent(boolean atHead) {
+        return atHead ? "lpop" : "rpop";
+    }
+
+    static String pushEvent(boolean atHead) {
+        return atHead ? "lpush" : "rpush";
     }
 
     static void replyElement(ReplyWriter reply, ListValue.Iter it) {
@@ -169,7 +184,7 @@ public final class ListCommands {
         ctx.reply.array(2);
         ctx.reply.bulk(key);
         popRange(ctx.reply, list, count, atHead);
-        written(db, key, list);
+        written(db, key, list, popEvent(atHead));
     }
 
     private static void popRange(ReplyWriter reply, ListValue list, long count, boolean atHead) {
@@ -204,6 +219,7 @@ public final class ListCommands {
             }
             db.modified(key);
         }
+        db.notify(KeyEvents.LIST, pushEvent(atHead), key);
         ctx.reply.integer(list.size());
     }
 
@@ -240,7 +256,7 @@ public final class ListCommands {
         } else {
             ctx.reply.bulk(list.pop(atHead));
         }
-        written(db, key, list);
+        written(db, key, list, popEvent(atHead));
     }
 
     // ---------------------------------------------------------------- reads by index
@@ -293,6 +309,7 @@ public final class ListCommands {
         db.lookupWrite(key);
         list.replaceAt(index, ctx.arg(3));
         db.modified(key);
+        db.notify(KeyEvents.LIST, "lset", key);
         ctx.reply.ok();
     }
 
@@ -331,6 +348,7 @@ public final class ListCommands {
             return;
         }
         db.modified(key);
+        db.notify(KeyEvents.LIST, "linsert", key);
         ctx.reply.integer(list.size());
     }
 
@@ -366,7 +384,7 @@ public final class ListCommands {
         }
         it.release();
         if (removed > 0) {
-            written(db, key, list);
+            written(db, key, list, "lrem");
         }
         ctx.reply.integer(removed);
     }
@@ -388,7 +406,7 @@ public final class ListCommands {
         db.lookupWrite(key);
         list.deleteRange(0, fromHead);
         list.deleteRange(-fromTail, fromTail);
-        written(db, key, list);
+        written(db, key, list, "ltrim");
         ctx.reply.ok();
     }
 
@@ -502,9 +520,12 @@ public final class ListCommands {
             destination.push(value, to);
             db.modified(destinationKey);
         }
+        db.notify(KeyEvents.LIST, pushEvent(to), destinationKey);
         ctx.reply.bulk(value);
         if (source != destination) {
-            written(db, sourceKey, source);
+            written(db, sourceKey, source, popEvent(from));
+        } else {
+            db.notify(KeyEvents.LIST, popEvent(from), sourceKey);
         }
     }
 
@@ -589,7 +610,7 @@ public final class ListCommands {
             ctx.reply.array(2);
             ctx.reply.bulk(key);
             ctx.reply.bulk(list.pop(atHead));
-            written(db, key, list);
+            written(db, key, list, popEvent(atHead));
             return;
         }
         block(ctx, db, Arrays.copyOfRange(ctx.argv(), firstKey, lastKey + 1), deadline);

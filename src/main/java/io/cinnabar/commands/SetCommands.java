@@ -6,6 +6,7 @@ import io.cinnabar.command.CommandHandler;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.server.Server;
 import io.cinnabar.types.SetValue;
@@ -106,12 +107,18 @@ public final class SetCommands {
         }
     }
 
-    /** Ends a change begun with lookupWrite: the key goes when the set is empty, as in Redis. */
-    private static void finishWrite(Database db, byte[] key, SetValue set) {
+    /**
+     * Ends a change begun with lookupWrite and announces it as {@code event}: the key goes (and
+     * "del" follows) when the set is empty, as in Redis.
+     */
+    private static void finishWrite(Database db, byte[] key, SetValue set, String event) {
         if (set.size() == 0) {
             db.delete(key);
+            db.notify(KeyEvents.SET, event, key);
+            db.notify(KeyEvents.GENERIC, "del", key);
         } else {
             db.modified(key);
+            db.notify(KeyEvents.SET, event, key);
         }
     }
 
@@ -120,8 +127,9 @@ public final class SetCommands {
         Database db = ctx.db();
         if (result.size() > 0) {
             db.set(dst, result, KeyTable.NO_EXPIRE);
-        } else {
-            db.delete(dst);
+            db.notify(KeyEvents.SET, ctx.spec().name, dst); // sinterstore, sunionstore, sdiffstore
+        } else if (db.delete(dst)) {
+            db.notify(KeyEvents.GENERIC, "del", dst);
         }
         ctx.reply.integer(result.size());
     }
@@ -139,6 +147,7 @@ public final class SetCommands {
                 set.add(ctx.arg(j), maxIntset());
             }
             db.set(key, set, KeyTable.NO_EXPIRE);
+            db.notify(KeyEvents.SET, "sadd", key);
             ctx.reply.integer(set.size());
             return;
         }
@@ -158,6 +167,7 @@ public final class SetCommands {
             }
         }
         db.modified(key);
+        db.notify(KeyEvents.SET, "sadd", key);
         ctx.reply.integer(added);
     }
 
@@ -181,7 +191,7 @@ public final class SetCommands {
                 removed++;
             }
         }
-        finishWrite(db, key, set);
+        finishWrite(db, key, set, "srem");
         ctx.reply.integer(removed);
     }
 
@@ -208,7 +218,8 @@ public final class SetCommands {
         }
         db.lookupWrite(srcKey);
         src.remove(member);
-        finishWrite(db, srcKey, src);
+        finishWrite(db, srcKey, src, "srem");
+        boolean added = true;
         if (dst == null) {
             dst = SetValue.forMember(member);
             dst.add(member, maxIntset());
@@ -216,8 +227,11 @@ public final class SetCommands {
         } else {
             // Redis signals the destination as modified even when it held the member already.
             db.lookupWrite(dstKey);
-            dst.add(member, maxIntset());
+            added = dst.add(member, maxIntset());
             db.modified(dstKey);
+        }
+        if (added) {
+            db.notify(KeyEvents.SET, "sadd", dstKey);
         }
         ctx.reply.integer(1);
     }
@@ -278,7 +292,7 @@ public final class SetCommands {
         replyMember(ctx, set, p);
         set.removeAt(p);
         set.compact();
-        finishWrite(db, key, set);
+        finishWrite(db, key, set, "spop");
     }
 
     void spopCount(CommandContext ctx) {
@@ -297,6 +311,8 @@ public final class SetCommands {
         if (count >= size) {
             replyAll(ctx, set);
             db.delete(key);
+            db.notify(KeyEvents.SET, "spop", key);
+            db.notify(KeyEvents.GENERIC, "del", key);
             return;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -328,6 +344,7 @@ public final class SetCommands {
             set.replaceWith(kept);
         }
         db.modified(key);
+        db.notify(KeyEvents.SET, "spop", key);
     }
 
     void srandmember(CommandContext ctx) {
@@ -429,7 +446,7 @@ public final class SetCommands {
         boolean anyMissing = false;
         for (int j = 0; j < numKeys; j++) {
             byte[] key = ctx.arg(firstKey + j);
-            sets[j] = asSet(dst != null ? db.lookup(key) : db.get(key));
+            sets[j] = asSet(db.get(key)); // a read lookup also for *STORE, as in Redis 7.0 (keymiss, misses)
             anyMissing |= sets[j] == null;
         }
         if (anyMissing) {
@@ -504,7 +521,7 @@ public final class SetCommands {
         SetValue[] sets = new SetValue[numKeys];
         for (int j = 0; j < numKeys; j++) {
             byte[] key = ctx.arg(firstKey + j);
-            sets[j] = asSet(dst != null ? db.lookup(key) : db.get(key));
+            sets[j] = asSet(db.get(key)); // a read lookup also for *STORE, as in Redis 7.0 (keymiss, misses)
         }
         SetValue result = SetValue.emptyIntset();
         if (!diff) {

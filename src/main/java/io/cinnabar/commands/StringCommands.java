@@ -4,6 +4,7 @@ import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.server.Server;
 import io.cinnabar.types.LongDouble;
@@ -131,6 +132,7 @@ public final class StringCommands {
         Database db = ctx.db();
         replyString(ctx, getString(db, ctx.arg(1)));
         db.set(ctx.arg(1), StringValue.of(ctx.arg(2)), KeyTable.NO_EXPIRE);
+        db.notify(KeyEvents.STRING, "set", ctx.arg(1));
     }
 
     static void getdel(CommandContext ctx) {
@@ -139,6 +141,7 @@ public final class StringCommands {
         replyString(ctx, v);
         if (v != null) {
             db.delete(ctx.arg(1));
+            db.notify(KeyEvents.GENERIC, "del", ctx.arg(1));
         }
     }
 
@@ -157,10 +160,13 @@ public final class StringCommands {
         replyString(ctx, v);
         if ((flags & (EXAT | PXAT)) != 0 && when <= ctx.server.keyspace().now()) {
             db.delete(key);
+            db.notify(KeyEvents.GENERIC, "del", key);
         } else if (expireArg != 0) {
             db.setExpire(key, when);
+            db.notify(KeyEvents.GENERIC, "expire", key);
         } else if ((flags & PERSIST) != 0 && db.getExpire(key) != KeyTable.NO_EXPIRE) {
             db.setExpire(key, KeyTable.NO_EXPIRE);
+            db.notify(KeyEvents.GENERIC, "persist", key);
         }
     }
 
@@ -266,6 +272,10 @@ public final class StringCommands {
             return;
         }
         db.set(key, StringValue.of(value), (flags & KEEPTTL) != 0 ? Database.KEEP_TTL : expire);
+        db.notify(KeyEvents.STRING, "set", key);
+        if (expireArg != 0) {
+            db.notify(KeyEvents.GENERIC, "expire", key);
+        }
         if ((flags & SET_GET) == 0) {
             if (replyStyle == REPLY_ONE) {
                 ctx.reply.integer(1);
@@ -311,6 +321,7 @@ public final class StringCommands {
         }
         for (int j = 1; j < argc; j += 2) {
             db.set(ctx.arg(j), StringValue.of(ctx.arg(j + 1)), KeyTable.NO_EXPIRE);
+            db.notify(KeyEvents.STRING, "set", ctx.arg(j));
         }
         if (nx) {
             ctx.reply.integer(1);
@@ -328,11 +339,13 @@ public final class StringCommands {
         Object v = getStringForWrite(db, key);
         if (v == null) {
             db.set(key, StringValue.of(tail), KeyTable.NO_EXPIRE);
+            db.notify(KeyEvents.STRING, "append", key);
             ctx.reply.integer(tail.length);
             return;
         }
         checkStringLength(ctx, (long) StringValue.length(v) + tail.length);
         ctx.reply.integer(writeString(db, key, v, -1, tail));
+        db.notify(KeyEvents.STRING, "append", key);
     }
 
     /**
@@ -430,6 +443,7 @@ public final class StringCommands {
         }
         checkStringLength(ctx, offset + value.length);
         ctx.reply.integer(writeString(db, key, v, offset, value));
+        db.notify(KeyEvents.STRING, "setrange", key);
     }
 
     // ---------------------------------------------------------------- counters
@@ -453,6 +467,7 @@ public final class StringCommands {
         }
         long now = old + by;
         db.set(key, StringValue.ofLong(now), Database.KEEP_TTL);
+        db.notify(KeyEvents.STRING, "incrby", key);
         ctx.reply.integer(now);
     }
 
@@ -495,6 +510,7 @@ public final class StringCommands {
         }
         byte[] text = addAsText(old, by);
         db.set(key, text, Database.KEEP_TTL); // Redis stores the text as is: embstr or raw, never int
+        db.notify(KeyEvents.STRING, "incrbyfloat", key);
         ctx.reply.bulk(text);
     }
 

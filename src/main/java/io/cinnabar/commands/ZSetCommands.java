@@ -6,6 +6,7 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Config;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.protocol.DoubleFormat;
 import io.cinnabar.protocol.ReplyWriter;
@@ -118,12 +119,18 @@ public final class ZSetCommands {
         return (ZSetValue) v;
     }
 
-    /** Ends an in-place change: the key goes when the set became empty, as Redis deletes it. */
-    private static void finishWrite(Database db, byte[] key, ZSetValue z) {
+    /**
+     * Ends an in-place change and announces it as {@code event}: the key goes (and "del" follows)
+     * when the set became empty, as Redis deletes it.
+     */
+    private static void finishWrite(Database db, byte[] key, ZSetValue z, String event) {
         if (z.size() == 0) {
             db.delete(key);
+            db.notify(KeyEvents.ZSET, event, key);
+            db.notify(KeyEvents.GENERIC, "del", key);
         } else {
             db.modified(key);
+            db.notify(KeyEvents.ZSET, event, key);
         }
     }
 
@@ -313,6 +320,9 @@ public final class ZSetCommands {
                 db.modified(key);
             }
         }
+        if (added + updated > 0) {
+            db.notify(KeyEvents.ZSET, incr ? "zincr" : "zadd", key);
+        }
         replyZadd(ctx, incr, ch, added, updated, processed, score);
     }
 
@@ -361,7 +371,7 @@ public final class ZSetCommands {
                 break;
             }
         }
-        finishWrite(db, key, z);
+        finishWrite(db, key, z, "zrem");
         ctx.reply.integer(deleted);
     }
 
@@ -618,9 +628,12 @@ public final class ZSetCommands {
         if (z.size() > 0) {
             db.set(dst, z, KeyTable.NO_EXPIRE);
             ctx.reply.integer(z.size());
+            db.notify(KeyEvents.ZSET, ctx.spec().name, dst); // zrangestore, zunionstore, zinterstore, zdiffstore
         } else {
             ctx.reply.integer(0);
-            db.delete(dst);
+            if (db.delete(dst)) {
+                db.notify(KeyEvents.GENERIC, "del", dst);
+            }
         }
     }
 
@@ -674,7 +687,7 @@ public final class ZSetCommands {
             db.lookupWrite(key);
             deleted = z.removeRange(range);
         }
-        finishWrite(db, key, z);
+        finishWrite(db, key, z, ctx.spec().name); // zremrangebyrank, zremrangebyscore, zremrangebylex
         ctx.reply.integer(deleted);
     }
 
@@ -759,7 +772,7 @@ public final class ZSetCommands {
             z.remove(member);
             replyMember(reply, member, score, true, nested);
         }
-        finishWrite(db, key, z);
+        finishWrite(db, key, z, where == MAX ? "zpopmax" : "zpopmin");
     }
 
     /** A blocking command's timeout in seconds (Redis's getTimeoutFromObjectOrReply): absolute ms, 0 = forever. */

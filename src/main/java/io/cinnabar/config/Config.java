@@ -135,6 +135,11 @@ public final class Config {
         return p;
     }
 
+    /** notify-keyspace-events as Redis reads it back ("KEA" is "AKE"), for the module that owns it. */
+    public static String normalizeKeyspaceEvents(String[] args) throws ConfigException {
+        return CompatParams.keyspaceEvents(args, "");
+    }
+
     /** Marks a compatibility parameter as acted on (a module reads it directly). */
     public void markEffective(String name) {
         Param p = find(name);

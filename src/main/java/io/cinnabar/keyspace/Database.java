@@ -59,6 +59,7 @@ public final class Database {
         Object v = lookup(key);
         if (v == null) {
             keyspace.stats.keyspaceMisses++;
+            keyspace.events.notify(KeyEvents.KEY_MISS, "keymiss", this, key);
         } else {
             keyspace.stats.keyspaceHits++;
         }
@@ -124,6 +125,7 @@ public final class Database {
         keyspace.stats.expiredKeys++;
         keyspace.afterWrite(this, key, null);
         keyspace.keyExpired(this, key);
+        keyspace.events.notify(KeyEvents.EXPIRED, "expired", this, key);
     }
 
     // ---------------------------------------------------------------- writes
@@ -153,8 +155,17 @@ public final class Database {
         } else {
             memory += size;
             table.insert(key, value, expire == KEEP_TTL ? KeyTable.NO_EXPIRE : expire, keyspace.lruClock(), size);
+            keyspace.events.notify(KeyEvents.NEW, "new", this, key);
         }
         keyspace.afterWrite(this, key, value);
+    }
+
+    /**
+     * Announces a keyspace event on a key of this database, with Redis's class flag and event
+     * name (see docs/notifications.md). Call it after the change, in the order Redis does.
+     */
+    public void notify(int type, String event, byte[] key) {
+        keyspace.events.notify(type, event, this, key);
     }
 
     /**

@@ -14,6 +14,8 @@ public final class Keyspace {
     }
 
     public final Stats stats = new Stats();
+    /** Keyspace notifications; commands announce through {@link Database#notify}. */
+    public final KeyEvents events = new KeyEvents();
     private Database[] dbs;
     private KeyspaceListener[] listeners = new KeyspaceListener[0];
     private long now = System.currentTimeMillis();

@@ -68,6 +68,7 @@ public final class PubSub implements Server.ClientListener {
             }
         });
         server.config().markEffective(LIMIT_PARAM);
+        KeyspaceEvents.install(server, p);
         return p;
     }
 
