@@ -4,6 +4,7 @@ import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.protocol.ReplyWriter;
 import io.cinnabar.server.Server;
@@ -294,6 +295,7 @@ public final class GeoCommands {
                 db.modified(key);
             }
         }
+        db.notify(KeyEvents.ZSET, "zadd", key); // GEOADD runs as ZADD in Redis, events included
         ctx.reply.integer(changed);
     }
 
@@ -532,7 +534,9 @@ public final class GeoCommands {
 
             if (z == null) {
                 if (storeKey != null) {
-                    db.delete(storeKey);
+                    if (db.delete(storeKey)) {
+                        db.notify(KeyEvents.GENERIC, "del", storeKey);
+                    }
                     ctx.reply.integer(0);
                 } else {
                     ctx.reply.array(0);
@@ -597,7 +601,9 @@ public final class GeoCommands {
         private void storeHits(CommandContext ctx, ZSetCommands.Limits limits, byte[] storeKey, int returned, boolean storeDist) {
             Database db = ctx.db();
             if (returned == 0) {
-                db.delete(storeKey);
+                if (db.delete(storeKey)) {
+                    db.notify(KeyEvents.GENERIC, "del", storeKey);
+                }
                 ctx.reply.integer(0);
                 return;
             }
@@ -608,6 +614,7 @@ public final class GeoCommands {
             }
             result.convertToListpackIfFits(limits.entries.value(), limits.value.value());
             db.set(storeKey, result, KeyTable.NO_EXPIRE);
+            db.notify(KeyEvents.ZSET, ctx.spec().name.equals("geosearchstore") ? "geosearchstore" : "georadiusstore", storeKey);
             ctx.reply.integer(returned);
         }
 

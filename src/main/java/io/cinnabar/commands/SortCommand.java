@@ -4,6 +4,7 @@ import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.server.Client;
 import io.cinnabar.server.Server;
@@ -511,8 +512,9 @@ public final class SortCommand {
         }
         if (list.size() > 0) {
             db.set(o.store, list, KeyTable.NO_EXPIRE);
-        } else {
-            db.delete(o.store);
+            db.notify(KeyEvents.LIST, "sortstore", o.store);
+        } else if (db.delete(o.store)) {
+            db.notify(KeyEvents.GENERIC, "del", o.store);
         }
         ctx.reply.integer(list.size());
     }

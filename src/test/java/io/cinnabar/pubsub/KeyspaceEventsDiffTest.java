@@ -157,6 +157,14 @@ class KeyspaceEventsDiffTest {
         return Integer.toString(r.nextInt(7) - 2);
     }
 
+    private static String lon(Random r) {
+        return Integer.toString(10 + r.nextInt(6));
+    }
+
+    private static String lat(Random r) {
+        return Integer.toString(36 + r.nextInt(6));
+    }
+
     private static String side(Random r) {
         return r.nextBoolean() ? "LEFT" : "RIGHT";
     }
@@ -166,7 +174,7 @@ class KeyspaceEventsDiffTest {
         String k2 = key(r);
         String k3 = key(r);
         String m = member(r);
-        switch (r.nextInt(90)) {
+        switch (r.nextInt(95)) {
             // strings
             case 0: return new String[] {"SET", k, m};
             case 1: return new String[] {"SET", k, m, "EX", "100"};
@@ -262,6 +270,13 @@ class KeyspaceEventsDiffTest {
             case 86: return new String[] {"ZSCORE", k, m};
             case 87: return new String[] {"ZRANGE", k, "0", "-1", "WITHSCORES"};
             case 88: return new String[] {"HGETALL", k};
+            // SORT ... STORE and geo
+            case 89: return new String[] {"SORT", k, "ALPHA", "STORE", k2};
+            case 90: return new String[] {"SORT", k, "BY", "nosort", "LIMIT", "0", "2", "STORE", k2};
+            case 91: return new String[] {"GEOADD", k, lon(r), lat(r), m};
+            case 92: return new String[] {"GEOADD", k, "NX", lon(r), lat(r), m, lon(r), lat(r), member(r)};
+            case 93: return new String[] {"GEOSEARCHSTORE", k2, k, "FROMLONLAT", lon(r), lat(r), "BYRADIUS", "300", "km", r.nextBoolean() ? "ASC" : "STOREDIST"};
+            case 94: return new String[] {"GEORADIUS", k, lon(r), lat(r), "500", "km", "STORE", k2};
             default: return new String[] {"SCARD", k};
         }
     }
