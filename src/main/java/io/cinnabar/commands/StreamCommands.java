@@ -6,6 +6,7 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Config;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
 import io.cinnabar.protocol.ReplyWriter;
 import io.cinnabar.server.Server;
@@ -328,13 +329,15 @@ public final class StreamCommands {
             db.lookupWrite(key);
         }
         s.append(id, ctx.argv(), fieldsFrom, ctx.argc(), nodeMaxBytes.value(), nodeMaxEntries.value());
-        if (a.trims()) {
-            trim(s, a);
-        }
+        long trimmed = a.trims() ? trim(s, a) : 0;
         if (existing != null) {
             db.modified(key);
         } else {
             db.set(key, s, KeyTable.NO_EXPIRE);
+        }
+        db.notify(KeyEvents.STREAM, "xadd", key);
+        if (trimmed > 0) {
+            db.notify(KeyEvents.STREAM, "xtrim", key);
         }
         replyId(ctx.reply, id.ms(), id.seq());
     }
@@ -371,6 +374,9 @@ public final class StreamCommands {
         db.lookupWrite(key);
         long deleted = trim(s, a);
         db.modified(key);
+        if (deleted > 0) {
+            db.notify(KeyEvents.STREAM, "xtrim", key);
+        }
         ctx.reply.integer(deleted);
     }
 
@@ -452,6 +458,7 @@ public final class StreamCommands {
         if (deleted > 0) {
             s.refreshFirstId(firstGone);
             db.modified(key);
+            db.notify(KeyEvents.STREAM, "xdel", key);
         }
         ctx.reply.integer(deleted);
     }
@@ -496,6 +503,7 @@ public final class StreamCommands {
         db.lookupWrite(key);
         s.setLastId(id, entriesAdded, maxDeleted);
         db.modified(key);
+        db.notify(KeyEvents.STREAM, "xsetid", key);
         ctx.reply.ok();
     }
 
@@ -658,6 +666,7 @@ public final class StreamCommands {
                 StreamGroup.Consumer consumer = g.consumer(consumerName);
                 if (consumer == null) {
                     consumer = g.createConsumer(consumerName, now);
+                    db.notify(KeyEvents.STREAM, "xgroup-createconsumer", key);
                 }
                 consumer.seenTime = now;
                 if (history[i]) {
@@ -811,6 +820,7 @@ public final class StreamCommands {
                 } else {
                     db.modified(key);
                 }
+                db.notify(KeyEvents.STREAM, "xgroup-create", key);
                 ctx.reply.ok();
             }
             case "setid" -> {
@@ -826,6 +836,7 @@ public final class StreamCommands {
                 g.lastId = id;
                 g.entriesRead = entriesRead;
                 db.modified(key);
+                db.notify(KeyEvents.STREAM, "xgroup-setid", key);
                 ctx.reply.ok();
             }
             case "destroy" -> {
@@ -836,6 +847,7 @@ public final class StreamCommands {
                 db.lookupWrite(key);
                 s.destroyGroup(name);
                 db.modified(key); // wakes readers of the group, which then answer NOGROUP
+                db.notify(KeyEvents.STREAM, "xgroup-destroy", key);
                 ctx.reply.integer(1);
             }
             case "createconsumer" -> {
@@ -846,6 +858,7 @@ public final class StreamCommands {
                 db.lookupWrite(key);
                 g.createConsumer(ctx.arg(4), System.currentTimeMillis());
                 db.modified(key);
+                db.notify(KeyEvents.STREAM, "xgroup-createconsumer", key);
                 ctx.reply.integer(1);
             }
             default -> {
@@ -857,6 +870,7 @@ public final class StreamCommands {
                 db.lookupWrite(key);
                 int pending = g.deleteConsumer(c);
                 db.modified(key);
+                db.notify(KeyEvents.STREAM, "xgroup-delconsumer", key);
                 ctx.reply.integer(pending);
             }
         }
@@ -1018,6 +1032,7 @@ public final class StreamCommands {
         StreamGroup.Consumer c = g.consumer(ctx.arg(3));
         if (c == null) {
             c = g.createConsumer(ctx.arg(3), now);
+            ctx.db().notify(KeyEvents.STREAM, "xgroup-createconsumer", ctx.arg(1));
         }
         c.seenTime = now;
         return c;

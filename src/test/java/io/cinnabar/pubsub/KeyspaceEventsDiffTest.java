@@ -157,6 +157,9 @@ class KeyspaceEventsDiffTest {
         return Integer.toString(r.nextInt(7) - 2);
     }
 
+    /** The last stream ID handed out by the generator (IDs only grow, so XADD never errs on order). */
+    private static long streamIds;
+
     private static String lon(Random r) {
         return Integer.toString(10 + r.nextInt(6));
     }
@@ -174,7 +177,7 @@ class KeyspaceEventsDiffTest {
         String k2 = key(r);
         String k3 = key(r);
         String m = member(r);
-        switch (r.nextInt(95)) {
+        switch (r.nextInt(104)) {
             // strings
             case 0: return new String[] {"SET", k, m};
             case 1: return new String[] {"SET", k, m, "EX", "100"};
@@ -277,6 +280,16 @@ class KeyspaceEventsDiffTest {
             case 92: return new String[] {"GEOADD", k, "NX", lon(r), lat(r), m, lon(r), lat(r), member(r)};
             case 93: return new String[] {"GEOSEARCHSTORE", k2, k, "FROMLONLAT", lon(r), lat(r), "BYRADIUS", "300", "km", r.nextBoolean() ? "ASC" : "STOREDIST"};
             case 94: return new String[] {"GEORADIUS", k, lon(r), lat(r), "500", "km", "STORE", k2};
+            // streams: explicit, ever-growing IDs so both servers answer the same
+            case 95: return new String[] {"XADD", k, ++streamIds + "-1", "f", m};
+            case 96: return new String[] {"XADD", k, "MAXLEN", "2", ++streamIds + "-1", "f", m};
+            case 97: return new String[] {"XTRIM", k, "MAXLEN", Integer.toString(r.nextInt(3))};
+            case 98: return new String[] {"XDEL", k, (streamIds - r.nextInt(3)) + "-1"};
+            case 99: return new String[] {"XGROUP", "CREATE", k, "g", "0", "MKSTREAM"};
+            case 100: return new String[] {"XGROUP", r.nextBoolean() ? "CREATECONSUMER" : "DELCONSUMER", k, "g", "c" + r.nextInt(2)};
+            case 101: return new String[] {"XREADGROUP", "GROUP", "g", "c" + r.nextInt(3), "COUNT", "1", "STREAMS", k, ">"};
+            case 102: return new String[] {"XCLAIM", k, "g", "c" + r.nextInt(4), "0", (streamIds - r.nextInt(3)) + "-1", "JUSTID"};
+            case 103: return r.nextBoolean() ? new String[] {"XGROUP", "SETID", k, "g", "0"} : new String[] {"XGROUP", "DESTROY", k, "g"};
             default: return new String[] {"SCARD", k};
         }
     }
