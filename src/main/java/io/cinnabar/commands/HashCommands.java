@@ -45,10 +45,8 @@ public final class HashCommands {
     private final Param.Num maxValue;
 
     private HashCommands(Config config) {
-        maxEntries = config.num("hash-max-listpack-entries");
-        maxValue = config.num("hash-max-listpack-value");
-        config.markEffective("hash-max-listpack-entries");
-        config.markEffective("hash-max-listpack-value");
+        maxEntries = config.effectiveNum("hash-max-listpack-entries");
+        maxValue = config.effectiveNum("hash-max-listpack-value");
     }
 
     static void install(Server server) {

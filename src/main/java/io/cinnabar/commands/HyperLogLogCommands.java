@@ -31,8 +31,7 @@ public final class HyperLogLogCommands {
 
     static void install(Server server) {
         CommandTable t = server.commandTable();
-        Param.Num sparseMaxBytes = server.config().num("hll-sparse-max-bytes");
-        server.config().markEffective("hll-sparse-max-bytes");
+        Param.Num sparseMaxBytes = server.config().effectiveNum("hll-sparse-max-bytes");
         t.bind("pfadd", ctx -> pfadd(ctx, sparseMaxBytes.value()));
         t.bind("pfcount", HyperLogLogCommands::pfcount);
         t.bind("pfmerge", ctx -> pfmerge(ctx, sparseMaxBytes.value()));

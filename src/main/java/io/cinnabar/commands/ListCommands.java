@@ -136,12 +136,12 @@ public final class ListCommands {
     /** Redis's addListRangeReply: [start, end] clamped, walked towards the head if {@code reverse}. */
     static void rangeReply(ReplyWriter reply, ListValue list, long start, long end, boolean reverse) {
         long length = list.size();
-        start = rangeStart(start, end, length);
+        start = Ranks.start(start, end, length);
         if (start < 0) {
             reply.array(0);
             return;
         }
-        end = rangeEnd(end, length);
+        end = Ranks.end(end, length);
         long n = end - start + 1;
         reply.array((int) n);
         ListValue.Iter it = list.iteratorAt(reverse ? end : start, !reverse);
@@ -150,31 +150,6 @@ public final class ListCommands {
             replyElement(reply, it);
         }
         it.release();
-    }
-
-    /**
-     * The first index of the range [start, end] (negative indexes from the tail) on a list of
-     * {@code length}, or -1 when the range is empty (start past end or past the list).
-     */
-    static long rangeStart(long start, long end, long length) {
-        if (start < 0) {
-            start += length;
-        }
-        if (end < 0) {
-            end += length;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        return start > end || start >= length ? -1 : start;
-    }
-
-    /** The last index of a non-empty range [start, end] on a list of {@code length}. */
-    static long rangeEnd(long end, long length) {
-        if (end < 0) {
-            end += length;
-        }
-        return Math.min(end, length - 1);
     }
 
     /** Redis's listPopRangeAndReplyWithKey: [key, [up to count elements from one end]]. */
@@ -400,9 +375,9 @@ public final class ListCommands {
             return;
         }
         long length = list.size();
-        long first = rangeStart(start, end, length);
+        long first = Ranks.start(start, end, length);
         long fromHead = first < 0 ? length : first;
-        long fromTail = first < 0 ? 0 : length - rangeEnd(end, length) - 1;
+        long fromTail = first < 0 ? 0 : length - Ranks.end(end, length) - 1;
         db.lookupWrite(key);
         list.deleteRange(0, fromHead);
         list.deleteRange(-fromTail, fromTail);

@@ -47,8 +47,7 @@ public final class SetCommands {
     private int[] matches = new int[64];
 
     private SetCommands(Server server) {
-        maxIntsetEntries = server.config().num("set-max-intset-entries");
-        server.config().markEffective("set-max-intset-entries");
+        maxIntsetEntries = server.config().effectiveNum("set-max-intset-entries");
     }
 
     static void install(Server server) {

@@ -30,10 +30,8 @@ public final class StreamCommands {
     private final Param.Num nodeMaxEntries;
 
     private StreamCommands(Config config) {
-        nodeMaxBytes = config.num("stream-node-max-bytes");
-        nodeMaxEntries = config.num("stream-node-max-entries");
-        config.markEffective("stream-node-max-bytes");
-        config.markEffective("stream-node-max-entries");
+        nodeMaxBytes = config.effectiveNum("stream-node-max-bytes");
+        nodeMaxEntries = config.effectiveNum("stream-node-max-entries");
     }
 
     static void install(Server server) {

@@ -40,10 +40,8 @@ public final class ZSetCommands {
         final Param.Num value;
 
         Limits(Config config) {
-            entries = config.num("zset-max-listpack-entries");
-            value = config.num("zset-max-listpack-value");
-            config.markEffective("zset-max-listpack-entries");
-            config.markEffective("zset-max-listpack-value");
+            entries = config.effectiveNum("zset-max-listpack-entries");
+            value = config.effectiveNum("zset-max-listpack-value");
         }
     }
 
@@ -489,22 +487,13 @@ public final class ZSetCommands {
         ZSetValue.Cursor c = new ZSetValue.Cursor();
         if (rangeType == RANGE_RANK) {
             long size = z.size();
-            if (start < 0) {
-                start += size;
-            }
-            if (end < 0) {
-                end += size;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (start > end || start >= size) {
+            long first = Ranks.start(start, end, size);
+            if (first < 0) {
                 sink.finish(0);
                 return;
             }
-            if (end >= size) {
-                end = size - 1;
-            }
+            start = first;
+            end = Ranks.end(end, size);
             long n = end - start + 1;
             sink.begin(n, true);
             z.seekRank(c, start, reverse);
@@ -661,22 +650,13 @@ public final class ZSetCommands {
         long deleted;
         if (rangeType == RANGE_RANK) {
             long size = z.size();
-            if (start < 0) {
-                start += size;
-            }
-            if (end < 0) {
-                end += size;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (start > end || start >= size) {
+            long first = Ranks.start(start, end, size);
+            if (first < 0) {
                 ctx.reply.integer(0);
                 return;
             }
-            if (end >= size) {
-                end = size - 1;
-            }
+            start = first;
+            end = Ranks.end(end, size);
             db.lookupWrite(key);
             deleted = z.removeRangeByRank(start, end);
         } else {

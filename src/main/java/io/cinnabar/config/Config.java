@@ -148,6 +148,12 @@ public final class Config {
         }
     }
 
+    /** A numeric parameter a command family acts on: marks it effective and returns it. */
+    public Param.Num effectiveNum(String name) {
+        markEffective(name);
+        return num(name);
+    }
+
     public Param find(String name) {
         return byName.get(name.toLowerCase(Locale.ROOT));
     }

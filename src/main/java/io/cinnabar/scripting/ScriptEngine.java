@@ -47,6 +47,7 @@ public final class ScriptEngine {
     private static final long IDLE_THREAD_SECONDS = 60;
 
     private final Server server;
+    private final io.cinnabar.config.Param.Num busyThreshold;
     private final ScriptHook hook = new ScriptHook();
     private final LuaSandbox sandbox;
     private final Map<String, CachedScript> cache = new HashMap<>();
@@ -63,7 +64,7 @@ public final class ScriptEngine {
         this.scriptClient = server.newInternalClient();
         scriptClient.setInExec(true); // blocking commands answer at once inside scripts
         this.sandbox = new LuaSandbox(hook, RedisApi.create(this), () -> current != null && current.killed());
-        server.config().markEffective("busy-reply-threshold");
+        busyThreshold = server.config().effectiveNum("busy-reply-threshold");
     }
 
     ScriptRun current() {
@@ -197,7 +198,7 @@ public final class ScriptEngine {
      * busy-reply-threshold and the data thread detached from it.
      */
     private boolean await(ScriptRun run, boolean detachable) {
-        long threshold = server.config().num("busy-reply-threshold").value();
+        long threshold = busyThreshold.value();
         long deadline = run.startNanos + TimeUnit.MILLISECONDS.toNanos(threshold);
         int spins = 0;
         while (run.state.get() != ScriptRun.FINISHED) {
