@@ -105,9 +105,10 @@ class TrackingDiffTest {
                 String expected = transcript(theirs, closed, step, words);
                 String actual = transcript(ours, closed, step, words);
                 if (line.endsWith(" FLUSHALL") || line.endsWith(" FLUSHDB")) {
-                    // A flush sends every tracking client's null invalidation at once. When several
-                    // redirect to one connection, Redis's order there is not creation order and we
-                    // have not found its rule yet, so a flush's frames are compared as a multiset.
+                    // A flush sends every tracking client's null invalidation at once, walking
+                    // Redis's client list, which clientsCron rotates tail to head on every tick.
+                    // When several redirect to one connection their order is a rotation of creation
+                    // order that depends on time, so a flush's frames are compared as a multiset.
                     expected = sortedLines(expected);
                     actual = sortedLines(actual);
                 }
