@@ -2,10 +2,9 @@ package io.cinnabar;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.DiffScript;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every script in src/test/resources/diff, run against Cinnabar and a real redis-server. With
@@ -25,24 +23,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 class DifferentialTest {
-    private static RedisOracle redis;
-    private static CinnabarFixture cinnabar;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisOracle.start();
-        cinnabar = CinnabarFixture.start("enable-debug-command yes");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle("enable-debug-command yes");
 
     @TestFactory
     Stream<DynamicTest> scripts() throws IOException, URISyntaxException {
@@ -54,7 +36,7 @@ class DifferentialTest {
         }
         return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             String script = Files.readString(file, StandardCharsets.UTF_8);
-            try (RespClient ours = cinnabar.client(); RespClient theirs = redis.client()) {
+            try (RespClient ours = servers.cinnabar().client(); RespClient theirs = servers.redis().client()) {
                 List<String> mismatches = DiffScript.run(file.getFileName().toString(), script, ours, theirs);
                 assertTrue(mismatches.isEmpty(), () -> mismatches.size() + " replies differ:\n" + String.join("\n", mismatches));
             }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cinnabar.command.CommandSpec;
 import io.cinnabar.testing.CinnabarFixture;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class RedisCliTest {
-    private static CinnabarFixture cinnabar;
-    private static RedisOracle redis;
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
 
     @TempDir
     Path tmp;
@@ -62,32 +62,20 @@ class RedisCliTest {
             }
             Assumptions.abort("redis-cli not installed");
         }
-        cinnabar = CinnabarFixture.start();
-        redis = RedisOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     // ------------------------------------------------------------------ tests
 
     @Test
     void getPrintsTheValue() throws Exception {
-        set(cinnabar.port(), "foo", "bar");
-        Run r = cli(cinnabar.port(), null, 30, "get", "foo");
+        set(servers.cinnabar().port(), "foo", "bar");
+        Run r = cli(servers.cinnabar().port(), null, 30, "get", "foo");
         assertEquals(new Run(0, "bar\n", ""), r);
     }
 
     @Test
     void rawAndNoRawOutputMatchRedis() throws Exception {
-        for (int port : new int[] {cinnabar.port(), redis.port()}) {
+        for (int port : new int[] {servers.cinnabar().port(), servers.redis().port()}) {
             try (RespClient c = new RespClient("127.0.0.1", port)) {
                 c.call("SET", "foo", "bar");
                 c.call("SET".getBytes(StandardCharsets.US_ASCII), "bin".getBytes(StandardCharsets.US_ASCII),
@@ -113,17 +101,17 @@ class RedisCliTest {
                 new String[] {"--no-raw", "nosuchcommand", "x"},
                 new String[] {"ping"});
         assertSameAsRedis(cases);
-        assertEquals("\"bar\"\n", cli(cinnabar.port(), null, 30, "--no-raw", "get", "foo").out());
-        assertEquals("(nil)\n", cli(cinnabar.port(), null, 30, "--no-raw", "get", "nokey").out());
-        assertEquals("\"a\\x01b\\n\\xff\\\"\"\n", cli(cinnabar.port(), null, 30, "--no-raw", "get", "bin").out());
+        assertEquals("\"bar\"\n", cli(servers.cinnabar().port(), null, 30, "--no-raw", "get", "foo").out());
+        assertEquals("(nil)\n", cli(servers.cinnabar().port(), null, 30, "--no-raw", "get", "nokey").out());
+        assertEquals("\"a\\x01b\\n\\xff\\\"\"\n", cli(servers.cinnabar().port(), null, 30, "--no-raw", "get", "bin").out());
     }
 
     @Test
     void failingCommandWithDashEExitsNonZero() throws Exception {
-        Run withE = cli(cinnabar.port(), null, 30, "-e", "set", "a", "b", "c");
+        Run withE = cli(servers.cinnabar().port(), null, 30, "-e", "set", "a", "b", "c");
         assertEquals(1, withE.exit(), withE.toString());
         assertTrue(withE.err().contains("ERR syntax error"), withE.toString());
-        Run withoutE = cli(cinnabar.port(), null, 30, "set", "a", "b", "c");
+        Run withoutE = cli(servers.cinnabar().port(), null, 30, "set", "a", "b", "c");
         assertEquals(0, withoutE.exit(), withoutE.toString());
         assertSameAsRedis(List.of(
                 new String[] {"-e", "set", "a", "b", "c"},
@@ -136,9 +124,9 @@ class RedisCliTest {
     @Test
     void resp3() throws Exception {
         assumeImplemented("hello");
-        set(cinnabar.port(), "foo", "bar");
-        set(redis.port(), "foo", "bar");
-        assertEquals(new Run(0, "bar\n", ""), cli(cinnabar.port(), null, 30, "-3", "get", "foo"));
+        set(servers.cinnabar().port(), "foo", "bar");
+        set(servers.redis().port(), "foo", "bar");
+        assertEquals(new Run(0, "bar\n", ""), cli(servers.cinnabar().port(), null, 30, "-3", "get", "foo"));
         assertSameAsRedis(List.of(
                 new String[] {"-3", "get", "foo"},
                 new String[] {"-3", "--no-raw", "get", "foo"},
@@ -153,19 +141,19 @@ class RedisCliTest {
     void scanListsEveryKey() throws Exception {
         assumeImplemented("scan");
         Set<String> expected = new TreeSet<>();
-        try (RespClient c = cinnabar.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             for (int i = 0; i < 500; i++) {
                 String k = "scan:" + i;
                 c.call("SET", k, "v");
                 expected.add(k);
             }
         }
-        Run r = cli(cinnabar.port(), null, 60, "--scan", "--pattern", "scan:*");
+        Run r = cli(servers.cinnabar().port(), null, 60, "--scan", "--pattern", "scan:*");
         assertEquals(0, r.exit(), r.toString());
         Set<String> got = new TreeSet<>(Arrays.asList(r.out().split("\n")));
         got.remove("");
         assertEquals(expected, got);
-        Run all = cli(cinnabar.port(), null, 60, "--scan");
+        Run all = cli(servers.cinnabar().port(), null, 60, "--scan");
         assertTrue(new TreeSet<>(Arrays.asList(all.out().split("\n"))).containsAll(expected), all.toString());
     }
 
@@ -208,8 +196,8 @@ class RedisCliTest {
     private void assertSameAsRedis(List<String[]> cases) throws Exception {
         List<String> diffs = new ArrayList<>();
         for (String[] args : cases) {
-            Run ours = cli(cinnabar.port(), null, 30, args);
-            Run theirs = cli(redis.port(), null, 30, args);
+            Run ours = cli(servers.cinnabar().port(), null, 30, args);
+            Run theirs = cli(servers.redis().port(), null, 30, args);
             if (!ours.equals(theirs)) {
                 diffs.add("redis-cli " + String.join(" ", args) + "\n    redis:    " + theirs + "\n    cinnabar: " + ours);
             }
@@ -223,7 +211,7 @@ class RedisCliTest {
     }
 
     private static void assumeImplemented(String name) {
-        assumeTrue(implemented(cinnabar, name), name.toUpperCase() + " is not implemented yet");
+        assumeTrue(implemented(servers.cinnabar(), name), name.toUpperCase() + " is not implemented yet");
     }
 
     /**

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.server.Client;
 import io.cinnabar.testing.AllCommandsBound;
-import io.cinnabar.testing.CinnabarFixture;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,10 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,24 +31,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(300)
 class KeyExtractorTest {
-    private static RedisOracle redis;
-    private static CinnabarFixture full;
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
 
     @BeforeAll
     static void start() {
-        redis = RedisOracle.start();
-        full = CinnabarFixture.start();
-        AllCommandsBound.install(full);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (full != null) {
-            full.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        AllCommandsBound.install(servers.cinnabar());
     }
 
     /** Requests whose keys are found by specs, by Redis's fallbacks, or not at all. */
@@ -104,14 +91,14 @@ class KeyExtractorTest {
     }
 
     static RespClient client(boolean ours, int proto) {
-        RespClient c = ours ? full.client() : redis.client();
+        RespClient c = ours ? servers.cinnabar().client() : servers.redis().client();
         assertEquals("+PONG\r\n", c.callText("PING"));
         if (proto == 3) {
             if (!ours) {
                 c.call("HELLO", "3");
             } else {
-                full.onDataThread(() -> {
-                    for (Client cl : full.server().clients()) {
+                servers.cinnabar().onDataThread(() -> {
+                    for (Client cl : servers.cinnabar().server().clients()) {
                         cl.reply().setProtocol(3);
                     }
                     return null;

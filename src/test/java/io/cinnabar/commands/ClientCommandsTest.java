@@ -7,29 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cinnabar.server.ClientPause;
 import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CLIENT KILL / REPLY / PAUSE and the connection limits (maxclients, timeout) over real sockets. */
 @Timeout(60)
 class ClientCommandsTest {
-    private static CinnabarFixture server;
-
-    @BeforeAll
-    static void start() {
-        server = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final Servers servers = Servers.cinnabarAlone();
 
     private static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -43,14 +32,14 @@ class ClientCommandsTest {
 
     @org.junit.jupiter.api.AfterEach
     void noPauseLeftBehind() {
-        server.onDataThread(() -> {
-            server.server().pause().unpause();
+        servers.cinnabar().onDataThread(() -> {
+            servers.cinnabar().server().pause().unpause();
             return null;
         });
     }
 
     private static int postponed() {
-        return server.onDataThread(() -> server.server().pause().postponedCount());
+        return servers.cinnabar().onDataThread(() -> servers.cinnabar().server().pause().postponedCount());
     }
 
     private static long id(RespClient c) {
@@ -65,7 +54,7 @@ class ClientCommandsTest {
 
     @Test
     void killById() {
-        try (RespClient a = server.client(); RespClient b = server.client()) {
+        try (RespClient a = servers.cinnabar().client(); RespClient b = servers.cinnabar().client()) {
             long bid = id(b);
             assertEquals(":1\r\n", a.callText("CLIENT", "KILL", "ID", Long.toString(bid)));
             assertTrue(b.isClosedByServer());
@@ -76,7 +65,7 @@ class ClientCommandsTest {
 
     @Test
     void killByAddressOldAndNewForm() {
-        try (RespClient a = server.client(); RespClient b = server.client(); RespClient c = server.client()) {
+        try (RespClient a = servers.cinnabar().client(); RespClient b = servers.cinnabar().client(); RespClient c = servers.cinnabar().client()) {
             String baddr = addr(b);
             assertEquals("+OK\r\n", a.callText("CLIENT", "KILL", baddr));
             assertTrue(b.isClosedByServer());
@@ -89,7 +78,7 @@ class ClientCommandsTest {
             assertEquals(":1\r\n", a.callText("CLIENT", "KILL", "ADDR", self, "SKIPME", "no"));
             assertTrue(a.isClosedByServer());
         }
-        try (RespClient a = server.client()) {
+        try (RespClient a = servers.cinnabar().client()) {
             // old form on itself: +OK, then the connection closes
             assertEquals("+OK\r\n", a.callText("CLIENT", "KILL", addr(a)));
             assertTrue(a.isClosedByServer());
@@ -109,19 +98,19 @@ class ClientCommandsTest {
             assertTrue(c.isClosedByServer());
             assertEquals("+PONG\r\n", a.callText("PING"));
         }
-        try (RespClient a = server.client(); RespClient b = server.client()) {
+        try (RespClient a = servers.cinnabar().client(); RespClient b = servers.cinnabar().client()) {
             b.call("PING");
             assertEquals("-ERR No such user 'bob'\r\n", a.callText("CLIENT", "KILL", "USER", "bob"));
             assertEquals(":1\r\n", a.callText("CLIENT", "KILL", "USER", "default", "ID", Long.toString(id(b))));
             assertTrue(b.isClosedByServer());
-            assertEquals(":1\r\n", a.callText("CLIENT", "KILL", "LADDR", "127.0.0.1:" + server.port(), "SKIPME", "no"));
+            assertEquals(":1\r\n", a.callText("CLIENT", "KILL", "LADDR", "127.0.0.1:" + servers.cinnabar().port(), "SKIPME", "no"));
             assertTrue(a.isClosedByServer());
         }
     }
 
     @Test
     void replyOffOnAndSkip() {
-        try (RespClient c = server.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             c.send("CLIENT", "REPLY", "OFF");
             c.send("SET", "r", "1");
             c.send("PING", "hidden");
@@ -142,7 +131,7 @@ class ClientCommandsTest {
 
     @Test
     void writePauseHoldsWritesInOrderAndLetsReadsThrough() {
-        try (RespClient admin = server.client(); RespClient writer = server.client(); RespClient reader = server.client()) {
+        try (RespClient admin = servers.cinnabar().client(); RespClient writer = servers.cinnabar().client(); RespClient reader = servers.cinnabar().client()) {
             admin.call("SET", "pk", "old");
             assertEquals("+OK\r\n", admin.callText("CLIENT", "PAUSE", "100000", "WRITE"));
             writer.send("SET", "pk", "new");
@@ -161,32 +150,32 @@ class ClientCommandsTest {
 
     @Test
     void allPauseEndsByItselfAfterItsTimeout() {
-        try (RespClient admin = server.client(); RespClient other = server.client()) {
+        try (RespClient admin = servers.cinnabar().client(); RespClient other = servers.cinnabar().client()) {
             assertEquals("+OK\r\n", admin.callText("CLIENT", "PAUSE", "300", "ALL"));
             long start = System.nanoTime();
             other.send("GET", "missing");
             await(() -> postponed() == 1, "the read to be postponed in ALL mode");
             assertEquals("$-1\r\n", other.read().text());
             assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200), "waited for the pause");
-            assertEquals(ClientPause.Mode.OFF, server.onDataThread(() -> server.server().pause().mode()));
+            assertEquals(ClientPause.Mode.OFF, servers.cinnabar().onDataThread(() -> servers.cinnabar().server().pause().mode()));
         }
     }
 
     @Test
     void pauseOnlyGrowsAndUnpauseFromAnotherClientIsItselfHeldInAllMode() {
-        try (RespClient admin = server.client(); RespClient other = server.client(); RespClient third = server.client()) {
+        try (RespClient admin = servers.cinnabar().client(); RespClient other = servers.cinnabar().client(); RespClient third = servers.cinnabar().client()) {
             assertEquals("+OK\r\n", admin.callText("CLIENT", "PAUSE", "100000", "WRITE"));
             // a shorter ALL pause upgrades the mode and keeps the later end
             assertEquals("+OK\r\n", admin.callText("CLIENT", "PAUSE", "10", "ALL"));
-            assertEquals(ClientPause.Mode.ALL, server.onDataThread(() -> server.server().pause().mode()));
+            assertEquals(ClientPause.Mode.ALL, servers.cinnabar().onDataThread(() -> servers.cinnabar().server().pause().mode()));
             other.send("PING");
             await(() -> postponed() == 1, "PING to be postponed");
             // as in Redis 7.0, ALL holds back CLIENT UNPAUSE too
             third.send("CLIENT", "UNPAUSE");
             await(() -> postponed() == 2, "UNPAUSE to be postponed");
             // only the end of the pause frees them; end it from the data thread
-            server.onDataThread(() -> {
-                server.server().pause().unpause();
+            servers.cinnabar().onDataThread(() -> {
+                servers.cinnabar().server().pause().unpause();
                 return null;
             });
             assertEquals("+PONG\r\n", other.read().text());
@@ -197,7 +186,7 @@ class ClientCommandsTest {
 
     @Test
     void killedWhilePausedLeavesNoTrace() {
-        try (RespClient admin = server.client(); RespClient victim = server.client()) {
+        try (RespClient admin = servers.cinnabar().client(); RespClient victim = servers.cinnabar().client()) {
             long vid = id(victim);
             assertEquals("+OK\r\n", admin.callText("CLIENT", "PAUSE", "100000", "WRITE"));
             victim.send("SET", "never", "1");
@@ -256,7 +245,7 @@ class ClientCommandsTest {
 
     @Test
     void listFiltersByTypeAndId() {
-        try (RespClient a = server.client(); RespClient b = server.client()) {
+        try (RespClient a = servers.cinnabar().client(); RespClient b = servers.cinnabar().client()) {
             long ida = id(a);
             long idb = id(b);
             String both = (String) a.callValue("CLIENT", "LIST", "ID", Long.toString(idb), Long.toString(ida), "999999");

@@ -11,19 +11,19 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.server.Client;
 import io.cinnabar.testing.AllCommandsBound;
 import io.cinnabar.testing.CinnabarFixture;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
 import io.cinnabar.testing.RespTree;
+import io.cinnabar.testing.Servers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,36 +35,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(240)
 class CommandCommandsTest {
-    private static RedisOracle redis;
-    private static CinnabarFixture cinnabar;
-    private static CinnabarFixture full;
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
+    /** A second Cinnabar on which every Redis 7.0 command is bound, to compare metadata of all. */
+    @RegisterExtension
+    static final Servers allBound = Servers.cinnabarAlone();
 
     @BeforeAll
     static void start() {
-        redis = RedisOracle.start();
-        cinnabar = CinnabarFixture.start();
-        AllCommandsBound.hideExtensions(cinnabar);
-        full = CinnabarFixture.start();
-        AllCommandsBound.install(full);
-    }
-
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {full, cinnabar, redis}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // closing anyway
-                }
-            }
-        }
+        AllCommandsBound.hideExtensions(servers.cinnabar());
+        AllCommandsBound.install(allBound.cinnabar());
     }
 
     // ------------------------------------------------------------------ connections
 
     static RespClient redisClient(int proto) {
-        RespClient c = redis.client();
+        RespClient c = servers.redis().client();
         if (proto == 3) {
             c.call("HELLO", "3");
         }
@@ -76,7 +62,7 @@ class CommandCommandsTest {
         assertEquals("+PONG\r\n", c.callText("PING"));
         if (proto == 3) {
             CommandSpec hello = f.server().commandTable().get("hello");
-            if (hello.handler() != null && f != full) {
+            if (hello.handler() != null && f != allBound.cinnabar()) {
                 c.call("HELLO", "3");
             } else {
                 // HELLO belongs to another family; switch the connection directly until it lands.
@@ -119,13 +105,13 @@ class CommandCommandsTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void infoOfEveryImplementedCommandMatchesRedis(int proto) {
-        compareInfo(cinnabar, proto);
+        compareInfo(servers.cinnabar(), proto);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void infoOfEveryRedisCommandMatchesRedisWhenAllAreBound(int proto) {
-        compareInfo(full, proto);
+        compareInfo(allBound.cinnabar(), proto);
     }
 
     private void compareInfo(CinnabarFixture f, int proto) {
@@ -191,13 +177,13 @@ class CommandCommandsTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void docsOfEveryImplementedCommandMatchRedis(int proto) {
-        compareDocs(cinnabar, proto);
+        compareDocs(servers.cinnabar(), proto);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void docsOfEveryRedisCommandMatchRedisWhenAllAreBound(int proto) {
-        compareDocs(full, proto);
+        compareDocs(allBound.cinnabar(), proto);
     }
 
     private void compareDocs(CinnabarFixture f, int proto) {
@@ -235,7 +221,7 @@ class CommandCommandsTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void listsShowExactlyTheImplementedCommands(int proto) {
-        CommandTable table = cinnabar.server().commandTable();
+        CommandTable table = servers.cinnabar().server().commandTable();
         List<String> top = new ArrayList<>();
         List<String> withSubs = new ArrayList<>();
         for (CommandSpec s : table.implemented()) {
@@ -243,7 +229,7 @@ class CommandCommandsTest {
             withSubs.add(s.name);
             withSubs.addAll(implementedSubNames(s));
         }
-        try (RespClient c = ourClient(cinnabar, proto)) {
+        try (RespClient c = ourClient(servers.cinnabar(), proto)) {
             assertEquals((long) top.size(), c.callValue("COMMAND", "COUNT"));
             List<String> names = new ArrayList<>();
             for (Object e : (List<?>) c.callValue("COMMAND")) {
@@ -266,7 +252,7 @@ class CommandCommandsTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void unimplementedCommandsAreUnknown(int proto) {
-        CommandTable table = cinnabar.server().commandTable();
+        CommandTable table = servers.cinnabar().server().commandTable();
         String missing = null;
         String missingSub = null;
         for (CommandSpec s : table.all()) {
@@ -279,7 +265,7 @@ class CommandCommandsTest {
                 }
             }
         }
-        try (RespClient c = ourClient(cinnabar, proto)) {
+        try (RespClient c = ourClient(servers.cinnabar(), proto)) {
             String nil = proto == 3 ? "_\r\n" : "$-1\r\n";
             assertEquals("*3\r\n" + nil + nil + nil, c.callText("COMMAND", "INFO", "no-such-command", "get|x", "a|b|c"));
             if (missing != null) {
@@ -303,7 +289,7 @@ class CommandCommandsTest {
     @Test
     void listFiltersMatchRedisRestrictedToImplementedCommands() {
         Set<String> ourAll = new HashSet<>();
-        try (RespClient ours = ourClient(cinnabar, 2); RespClient theirs = redisClient(2)) {
+        try (RespClient ours = ourClient(servers.cinnabar(), 2); RespClient theirs = redisClient(2)) {
             for (Object o : (List<?>) ours.callValue("COMMAND", "LIST")) {
                 ourAll.add((String) o);
             }
@@ -384,7 +370,7 @@ class CommandCommandsTest {
             {"COMMAND", "DOCS", "no-such"}, {"COMMAND", "INFO", "nosuch"}, {"COMMAND", "INFO", "get", "nosuch", "GET"},
             {"COMMAND", "LIST", "FILTERBY", "MODULE", "m"},
         };
-        try (RespClient ours = ourClient(cinnabar, proto); RespClient theirs = redisClient(proto)) {
+        try (RespClient ours = ourClient(servers.cinnabar(), proto); RespClient theirs = redisClient(proto)) {
             for (String[] c : cases) {
                 assertEquals(theirs.callText(c), ours.callText(c), String.join(" ", c));
             }
@@ -393,8 +379,8 @@ class CommandCommandsTest {
 
     @Test
     void bareContainersAreArityErrorsButBareCommandListsEverything() {
-        try (RespClient ours = ourClient(full, 2); RespClient theirs = redisClient(2)) {
-            for (CommandSpec s : full.server().commandTable().all()) {
+        try (RespClient ours = ourClient(allBound.cinnabar(), 2); RespClient theirs = redisClient(2)) {
+            for (CommandSpec s : allBound.cinnabar().server().commandTable().all()) {
                 if (s.hasSubcommands() && !s.name.equals("command")) {
                     assertEquals(theirs.callText(s.name), ours.callText(s.name), s.name);
                     assertEquals(theirs.callText(s.name, "nosuch"), ours.callText(s.name, "nosuch"), s.name + " nosuch");
@@ -412,7 +398,7 @@ class CommandCommandsTest {
     @Test
     void commandDocsParsesLikeRedisForWholeTable() {
         // the shape a client library reads: name -> map with at least summary, since, group
-        try (RespClient c = ourClient(cinnabar, 3)) {
+        try (RespClient c = ourClient(servers.cinnabar(), 3)) {
             Object v = c.callValue("COMMAND", "DOCS");
             assertTrue(v instanceof Map);
             for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {

@@ -3,45 +3,25 @@ package io.cinnabar.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** HELLO, AUTH and RESET over raw RESP, with HELLO checked byte for byte against real Redis. */
 @Timeout(60)
 class ConnectionCommandsTest {
     private static final String PASS = "s3cret";
-    private static RedisOracle redis;
-    private static CinnabarFixture open;
-    private static CinnabarFixture locked;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisOracle.start();
-        open = CinnabarFixture.start();
-        locked = CinnabarFixture.start("requirepass " + PASS);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (locked != null) {
-            locked.close();
-        }
-        if (open != null) {
-            open.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
+    /** A second Cinnabar that requires a password. */
+    @RegisterExtension
+    static final Servers locked = Servers.cinnabarAlone("requirepass " + PASS);
 
     /** The HELLO reply of Redis 7.0.15 for a given protocol and client id. */
     private static String helloReply(int proto, long id) {
@@ -57,7 +37,7 @@ class ConnectionCommandsTest {
 
     @Test
     void helloRepliesExactlyAsRedisInBothProtocols() {
-        for (RespClient c : List.of(open.client(), redis.client())) {
+        for (RespClient c : List.of(servers.cinnabar().client(), servers.redis().client())) {
             try (c) {
                 long id = id(c);
                 assertEquals(helloReply(2, id), c.callText("HELLO"));
@@ -77,7 +57,7 @@ class ConnectionCommandsTest {
 
     @Test
     void clientListAndInfoSpeakVerbatimInResp3() {
-        try (RespClient ours = open.client(); RespClient theirs = redis.client()) {
+        try (RespClient ours = servers.cinnabar().client(); RespClient theirs = servers.redis().client()) {
             for (RespClient c : List.of(ours, theirs)) {
                 c.call("HELLO", "3");
                 assertTrue(c.callText("CLIENT", "INFO").startsWith("="), "verbatim string in RESP3");
@@ -93,7 +73,7 @@ class ConnectionCommandsTest {
 
     @Test
     void clientInfoHasRedisFieldsInRedisOrderPlusLibraryFields() {
-        try (RespClient ours = open.client(); RespClient theirs = redis.client()) {
+        try (RespClient ours = servers.cinnabar().client(); RespClient theirs = servers.redis().client()) {
             List<String> redisFields = fieldNames((String) theirs.callValue("CLIENT", "INFO"));
             List<String> expected = new ArrayList<>(redisFields);
             expected.add("lib-name");
@@ -107,7 +87,7 @@ class ConnectionCommandsTest {
             assertTrue(info.endsWith("\n"));
             long id = id(ours);
             assertTrue(info.startsWith("id=" + id + " addr=127.0.0.1:"), info);
-            assertTrue(info.contains(" laddr=127.0.0.1:" + open.port() + " "), info);
+            assertTrue(info.contains(" laddr=127.0.0.1:" + servers.cinnabar().port() + " "), info);
             assertTrue(info.contains(" name=me age="), info);
             assertTrue(info.contains(" flags=N db=2 "), info);
             assertTrue(info.contains(" cmd=client|info user=default redir=-1 resp=2 lib-name=mylib lib-ver=1.2.3\n"), info);
@@ -133,7 +113,7 @@ class ConnectionCommandsTest {
 
     @Test
     void authWithRequirepass() {
-        try (RespClient c = locked.client()) {
+        try (RespClient c = locked.cinnabar().client()) {
             assertEquals("-NOAUTH Authentication required.\r\n", c.callText("PING"));
             assertEquals("-NOAUTH Authentication required.\r\n", c.callText("CLIENT", "ID"));
             assertEquals("-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH "
@@ -151,13 +131,13 @@ class ConnectionCommandsTest {
             assertEquals(wrongpass, c.callText("AUTH", "nope"));
             assertEquals("+PONG\r\n", c.callText("PING"));
         }
-        try (RespClient c = locked.client()) {
+        try (RespClient c = locked.cinnabar().client()) {
             RespClient.Reply hello = c.call("HELLO", "3", "AUTH", "default", PASS, "SETNAME", "named");
             assertEquals(helloReply(3, id(c)), hello.text());
             assertEquals("$5\r\nnamed\r\n", c.callText("CLIENT", "GETNAME"));
             assertTrue(((String) c.callValue("CLIENT", "INFO")).contains(" resp=3"));
         }
-        try (RespClient c = locked.client()) {
+        try (RespClient c = locked.cinnabar().client()) {
             // SETNAME is applied as it is read, even though HELLO then answers NOAUTH (as Redis 7.0 does)
             assertTrue(c.callText("HELLO", "3", "SETNAME", "early").startsWith("-NOAUTH HELLO"));
             assertEquals("+OK\r\n", c.callText("AUTH", "default", PASS));
@@ -174,7 +154,7 @@ class ConnectionCommandsTest {
         byte[][] big = new byte[20][];
         Arrays.fill(big, "x".getBytes(StandardCharsets.US_ASCII));
         big[0] = "PING".getBytes(StandardCharsets.US_ASCII);
-        try (RespClient c = locked.client()) {
+        try (RespClient c = locked.cinnabar().client()) {
             assertEquals("+OK\r\n", c.callText("AUTH", PASS));
             assertEquals("-ERR wrong number of arguments for 'ping' command\r\n", c.call(big).text());
             assertEquals("+RESET\r\n", c.callText("RESET"));
@@ -182,7 +162,7 @@ class ConnectionCommandsTest {
             assertEquals("-ERR Protocol error: unauthenticated multibulk length\r\n", c.call(big).text());
             assertTrue(c.isClosedByServer());
         }
-        try (RespClient c = locked.client()) {
+        try (RespClient c = locked.cinnabar().client()) {
             assertEquals("-ERR Protocol error: unauthenticated multibulk length\r\n", c.call(big).text());
             assertTrue(c.isClosedByServer());
         }
@@ -190,7 +170,7 @@ class ConnectionCommandsTest {
 
     @Test
     void authWithoutRequirepass() {
-        try (RespClient c = open.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             assertEquals("-ERR AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?\r\n", c.callText("AUTH", "x"));
             assertEquals("+OK\r\n", c.callText("AUTH", "default", "whatever"));
@@ -201,7 +181,7 @@ class ConnectionCommandsTest {
 
     @Test
     void resetRestoresANewConnectionsState() {
-        try (RespClient c = open.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             long id = id(c);
             c.call("SELECT", "5");
             c.call("HELLO", "3");

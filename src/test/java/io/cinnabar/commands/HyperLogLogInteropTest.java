@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * HLL values cross between real Redis and Cinnabar unchanged: one built by PFADD on either side,
@@ -26,23 +26,21 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 class HyperLogLogInteropTest {
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
     private static final long SEED = Long.getLong("hllInteropSeed", 20261202L);
-    private static RedisOracle redis;
-    private static CinnabarFixture cinnabar;
     private static RespClient theirs;
     private static RespClient ours;
 
     @BeforeAll
     static void start() {
-        redis = RedisOracle.start();
-        cinnabar = CinnabarFixture.start();
-        theirs = redis.client();
-        ours = cinnabar.client();
+        theirs = servers.redis().client();
+        ours = servers.cinnabar().client();
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {ours, theirs, cinnabar, redis}) {
+        for (AutoCloseable c : new AutoCloseable[] {ours, theirs}) {
             try {
                 if (c != null) {
                     c.close();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.Servers;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -14,11 +14,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -30,22 +29,11 @@ import redis.clients.jedis.resps.ScanResult;
 /** The keyspace commands over TCP with Jedis, against an in-process server. */
 @Timeout(120)
 class KeyCommandsIntegrationTest {
-    private static CinnabarFixture server;
-
-    @BeforeAll
-    static void start() {
-        server = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final Servers servers = Servers.cinnabarAlone();
 
     private static Jedis connect() {
-        return new Jedis(new HostAndPort(server.host(), server.port()),
+        return new Jedis(new HostAndPort(servers.cinnabar().host(), servers.cinnabar().port()),
                 DefaultJedisClientConfig.builder().clientSetInfoConfig(ClientSetInfoConfig.DISABLED).timeoutMillis(10_000).build());
     }
 
@@ -206,7 +194,7 @@ class KeyCommandsIntegrationTest {
                 Thread.onSpinWait();
             }
             assertEquals(1, size, "expired keys left after the deadline");
-            long expired = server.onDataThread(() -> server.server().keyspace().stats.expiredKeys);
+            long expired = servers.cinnabar().onDataThread(() -> servers.cinnabar().server().keyspace().stats.expiredKeys);
             assertTrue(expired >= keys, "expired_keys " + expired);
             assertEquals("v", j.get("keep"));
             assertEquals(-1, j.ttl("keep"));
@@ -219,8 +207,8 @@ class KeyCommandsIntegrationTest {
      */
     @Test
     void keysAndScanSkipExpiredKeys() {
-        server.onDataThread(() -> {
-            server.server().setActiveExpire(false);
+        servers.cinnabar().onDataThread(() -> {
+            servers.cinnabar().server().setActiveExpire(false);
             return null;
         });
         try (Jedis j = connect()) {
@@ -231,9 +219,9 @@ class KeyCommandsIntegrationTest {
             }
             p.sync();
             // move the expiry into the past directly, without the command's delete-if-past
-            server.onDataThread(() -> {
+            servers.cinnabar().onDataThread(() -> {
                 for (int i = 0; i < 300; i++) {
-                    server.server().keyspace().db(0).setExpire(("exp:" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), 1);
+                    servers.cinnabar().server().keyspace().db(0).setExpire(("exp:" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), 1);
                 }
                 return null;
             });
@@ -256,8 +244,8 @@ class KeyCommandsIntegrationTest {
                 assertTrue(j.randomKey().startsWith("live:"));
             }
         } finally {
-            server.onDataThread(() -> {
-                server.server().setActiveExpire(true);
+            servers.cinnabar().onDataThread(() -> {
+                servers.cinnabar().server().setActiveExpire(true);
                 return null;
             });
         }

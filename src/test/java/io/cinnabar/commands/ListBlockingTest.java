@@ -3,18 +3,16 @@ package io.cinnabar.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Blocking list commands with several clients racing, each scenario played against real Redis
@@ -25,26 +23,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class ListBlockingTest {
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
     private static final int CLIENTS = 4;
     private static final Pattern BLOCKED = Pattern.compile("blocked_clients:(\\d+)");
-    private static RedisOracle redis;
-    private static CinnabarFixture cinnabar;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisOracle.start();
-        cinnabar = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     /** Clients of one server and the transcript of what they were answered. */
     static final class Session implements AutoCloseable {
@@ -104,11 +86,11 @@ class ListBlockingTest {
     private static void sameOnBoth(Consumer<Session> scenario) {
         List<String> expected;
         List<String> actual;
-        try (Session s = new Session(redis::client)) {
+        try (Session s = new Session(servers.redis()::client)) {
             scenario.accept(s);
             expected = s.transcript;
         }
-        try (Session s = new Session(cinnabar::client)) {
+        try (Session s = new Session(servers.cinnabar()::client)) {
             scenario.accept(s);
             actual = s.transcript;
         }
@@ -279,7 +261,7 @@ class ListBlockingTest {
 
     @Test
     void aTimeoutIsKeptWithinBounds() {
-        try (RespClient c = cinnabar.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             for (String timeout : new String[] {"0.2", "0.35"}) {
                 long start = System.nanoTime();
                 assertEquals("*-1\r\n", c.callText("BLPOP", "never", timeout));

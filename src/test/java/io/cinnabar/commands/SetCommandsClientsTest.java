@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.Servers;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
@@ -16,10 +16,9 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
@@ -28,21 +27,12 @@ import redis.clients.jedis.resps.ScanResult;
 /** The set commands as applications see them: Jedis over RESP2, Lettuce over RESP3 (sets as '~'). */
 @Timeout(60)
 class SetCommandsClientsTest {
-    private static CinnabarFixture server;
-
-    @BeforeAll
-    static void start() {
-        server = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final Servers servers = Servers.cinnabarAlone();
 
     @Test
     void jedis() {
-        try (Jedis jedis = new Jedis(server.host(), server.port())) {
+        try (Jedis jedis = new Jedis(servers.cinnabar().host(), servers.cinnabar().port())) {
             assertEquals(3, jedis.sadd("j:a", "1", "2", "3"));
             assertEquals(3, jedis.sadd("j:b", "2", "3", "x"));
             assertEquals(Set.of("1", "2", "3"), jedis.smembers("j:a"));
@@ -73,7 +63,7 @@ class SetCommandsClientsTest {
 
     @Test
     void lettuceOverResp3() {
-        RedisClient client = RedisClient.create(RedisURI.builder().withHost(server.host()).withPort(server.port())
+        RedisClient client = RedisClient.create(RedisURI.builder().withHost(servers.cinnabar().host()).withPort(servers.cinnabar().port())
                 .withTimeout(Duration.ofSeconds(10)).build());
         try (StatefulRedisConnection<String, String> conn = client.connect()) {
             RedisCommands<String, String> r = conn.sync();

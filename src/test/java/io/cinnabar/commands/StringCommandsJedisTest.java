@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.keyspace.KeyTable;
-import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.Servers;
 import io.cinnabar.types.Values;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,12 +18,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.GetExParams;
@@ -34,22 +33,13 @@ import redis.clients.jedis.resps.LCSMatchResult;
 /** The string commands as an application sees them through Jedis. */
 @Timeout(60)
 class StringCommandsJedisTest {
-    private static CinnabarFixture server;
+    @RegisterExtension
+    static final Servers servers = Servers.cinnabarAlone();
     private Jedis jedis;
-
-    @BeforeAll
-    static void start() {
-        server = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @BeforeEach
     void connect() {
-        jedis = new Jedis(server.host(), server.port());
+        jedis = new Jedis(servers.cinnabar().host(), servers.cinnabar().port());
     }
 
     @AfterEach
@@ -60,13 +50,13 @@ class StringCommandsJedisTest {
     /** The key's absolute expiry in Cinnabar (NO_EXPIRE = 0 when persistent, -2 when absent). */
     private long expireOf(String key) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        return server.onDataThread(() -> server.server().keyspace().db(0).getExpire(k));
+        return servers.cinnabar().onDataThread(() -> servers.cinnabar().server().keyspace().db(0).getExpire(k));
     }
 
     private String encodingOf(String key) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        return server.onDataThread(() -> {
-            Object v = server.server().keyspace().db(0).peek(k);
+        return servers.cinnabar().onDataThread(() -> {
+            Object v = servers.cinnabar().server().keyspace().db(0).peek(k);
             return v == null ? null : Values.encoding(v);
         });
     }
@@ -112,7 +102,7 @@ class StringCommandsJedisTest {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 futures.add(pool.submit(() -> {
-                    try (Jedis j = new Jedis(server.host(), server.port())) {
+                    try (Jedis j = new Jedis(servers.cinnabar().host(), servers.cinnabar().port())) {
                         for (int i = 0; i < 250; i++) {
                             j.incr("j:shared");
                         }
@@ -255,6 +245,6 @@ class StringCommandsJedisTest {
         assertEquals("bye", jedis.getDel("j:del"));
         assertNull(jedis.getDel("j:del"));
         assertNull(jedis.get("j:del"));
-        assertFalse(server.onDataThread(() -> server.server().keyspace().db(0).exists("j:del".getBytes(StandardCharsets.UTF_8))));
+        assertFalse(servers.cinnabar().onDataThread(() -> servers.cinnabar().server().keyspace().db(0).exists("j:del".getBytes(StandardCharsets.UTF_8))));
     }
 }

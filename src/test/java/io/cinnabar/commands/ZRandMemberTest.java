@@ -3,17 +3,17 @@ package io.cinnabar.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ZRANDMEMBER draws at random, so it is checked by property on both encodings: members belong to
@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class ZRandMemberTest {
-    private static CinnabarFixture fixture;
+    @RegisterExtension
+    static final Servers servers = Servers.cinnabarAlone();
     private static final Map<String, String> SCORES = new HashMap<>();
 
     @BeforeAll
     static void start() {
-        fixture = CinnabarFixture.start();
-        try (RespClient c = fixture.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             for (int i = 0; i < 300; i++) {
                 String score = Double.toString(i / 4.0).replace(".0", "");
                 SCORES.put("m" + i, score);
@@ -42,11 +42,6 @@ class ZRandMemberTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
     @SuppressWarnings("unchecked")
     private static List<Object> list(Object v) {
         return (List<Object>) v;
@@ -54,7 +49,7 @@ class ZRandMemberTest {
 
     @Test
     void distinctMembersForPositiveCounts() {
-        try (RespClient c = fixture.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             for (String key : List.of("small", "big")) {
                 int size = key.equals("small") ? 20 : 300;
                 for (int count : new int[] {1, 2, 5, size / 3, size / 2, size - 1, size, size + 5}) {
@@ -73,7 +68,7 @@ class ZRandMemberTest {
 
     @Test
     void negativeCountsMayRepeatAndCoverTheSet() {
-        try (RespClient c = fixture.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             for (String key : List.of("small", "big")) {
                 int size = key.equals("small") ? 20 : 300;
                 List<Object> reply = list(c.callValue("ZRANDMEMBER", key, "-5000"));
@@ -87,7 +82,7 @@ class ZRandMemberTest {
 
     @Test
     void singleMemberAndResp3Shapes() {
-        try (RespClient c = fixture.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             for (int i = 0; i < 50; i++) {
                 assertTrue(SCORES.containsKey((String) c.callValue("ZRANDMEMBER", i % 2 == 0 ? "small" : "big")));
             }

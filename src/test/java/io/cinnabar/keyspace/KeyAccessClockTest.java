@@ -3,13 +3,12 @@ package io.cinnabar.keyspace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cinnabar.commands.KeyCommandsAccess;
-import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * OBJECT IDLETIME reads the access clock kept per entry: reads and writes refresh it, while
@@ -17,24 +16,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class KeyAccessClockTest {
-    private static CinnabarFixture server;
-
-    @BeforeAll
-    static void start() {
-        server = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final Servers servers = Servers.cinnabarAlone();
 
     /** Makes the key look idle for {@code seconds} by moving its access clock back. */
     private static void age(String key, int seconds) {
-        server.onDataThread(() -> {
-            Keyspace ks = server.server().keyspace();
+        servers.cinnabar().onDataThread(() -> {
+            Keyspace ks = servers.cinnabar().server().keyspace();
             KeyTable t = ks.db(0).table();
             if (!t.find(key.getBytes(StandardCharsets.UTF_8))) {
                 throw new AssertionError("no key " + key);
@@ -46,7 +34,7 @@ class KeyAccessClockTest {
 
     @Test
     void idleTimeGrowsUntilTheKeyIsAccessed() {
-        try (RespClient c = server.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             c.call("FLUSHALL");
             c.call("SET", "k", "v");
             assertEquals(":0\r\n", c.callText("OBJECT", "IDLETIME", "k"));
@@ -78,11 +66,11 @@ class KeyAccessClockTest {
 
     @Test
     void idleTimeAcrossTheClockWrap() {
-        try (RespClient c = server.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             c.call("FLUSHALL");
             c.call("SET", "w", "v");
-            server.onDataThread(() -> {
-                Keyspace ks = server.server().keyspace();
+            servers.cinnabar().onDataThread(() -> {
+                Keyspace ks = servers.cinnabar().server().keyspace();
                 KeyTable t = ks.db(0).table();
                 t.find("w".getBytes(StandardCharsets.UTF_8));
                 // a clock "ahead" of now means the 24-bit clock wrapped since the last access

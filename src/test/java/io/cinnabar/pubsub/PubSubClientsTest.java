@@ -3,7 +3,7 @@ package io.cinnabar.pubsub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.Servers;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -16,10 +16,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 
@@ -30,18 +29,9 @@ import redis.clients.jedis.JedisPubSub;
  */
 @Timeout(90)
 class PubSubClientsTest {
+    @RegisterExtension
+    static final Servers servers = Servers.cinnabarAlone();
     private static final int MESSAGES = 2000;
-    private static CinnabarFixture server;
-
-    @BeforeAll
-    static void start() {
-        server = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** Collects what one subscriber receives, as "channel|payload" or "pattern|channel|payload". */
     private static final class Inbox {
@@ -90,7 +80,7 @@ class PubSubClientsTest {
     }
 
     private static void publishAll(String channel) {
-        try (Jedis publisher = new Jedis(server.host(), server.port())) {
+        try (Jedis publisher = new Jedis(servers.cinnabar().host(), servers.cinnabar().port())) {
             for (int i = 0; i < MESSAGES; i++) {
                 publisher.publish(channel, "m" + i);
             }
@@ -115,7 +105,7 @@ class PubSubClientsTest {
         for (int i = 0; i < channelSubscribers + patternSubscribers; i++) {
             boolean pattern = i >= channelSubscribers;
             JedisInbox sub = new JedisInbox(1);
-            Jedis jedis = new Jedis(server.host(), server.port());
+            Jedis jedis = new Jedis(servers.cinnabar().host(), servers.cinnabar().port());
             connections.add(jedis);
             Thread t = new Thread(() -> {
                 if (pattern) {
@@ -131,7 +121,7 @@ class PubSubClientsTest {
         for (JedisInbox sub : subs) {
             assertTrue(sub.inbox.subscribed.await(10, TimeUnit.SECONDS));
         }
-        try (Jedis admin = new Jedis(server.host(), server.port())) {
+        try (Jedis admin = new Jedis(servers.cinnabar().host(), servers.cinnabar().port())) {
             assertEquals(Long.valueOf(channelSubscribers), admin.pubsubNumSub("jedis.ch").get("jedis.ch"));
             assertEquals(1L, admin.pubsubNumPat());
         }
@@ -151,14 +141,14 @@ class PubSubClientsTest {
             t.join(10_000);
         }
         connections.forEach(Jedis::close);
-        try (Jedis admin = new Jedis(server.host(), server.port())) {
+        try (Jedis admin = new Jedis(servers.cinnabar().host(), servers.cinnabar().port())) {
             await(() -> admin.pubsubNumPat() == 0 && admin.pubsubNumSub("jedis.ch").get("jedis.ch") == 0, "unsubscribe");
         }
     }
 
     @Test
     void lettuceResp3SubscribersReceiveEveryMessageInOrder() throws Exception {
-        RedisClient client = RedisClient.create(RedisURI.builder().withHost(server.host()).withPort(server.port())
+        RedisClient client = RedisClient.create(RedisURI.builder().withHost(servers.cinnabar().host()).withPort(servers.cinnabar().port())
                 .withTimeout(Duration.ofSeconds(10)).build());
         List<StatefulRedisPubSubConnection<String, String>> conns = new ArrayList<>();
         List<Inbox> inboxes = new ArrayList<>();

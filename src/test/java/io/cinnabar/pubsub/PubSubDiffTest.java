@@ -2,19 +2,17 @@ package io.cinnabar.pubsub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.ConnectionSet;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,25 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(180)
 class PubSubDiffTest {
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
     private static final int PUBLISHER = 0;
-    private static RedisOracle redis;
-    private static CinnabarFixture cinnabar;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisOracle.start();
-        cinnabar = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-    }
 
     private final class Run implements AutoCloseable {
         final ConnectionSet theirs;
@@ -55,8 +37,8 @@ class PubSubDiffTest {
         int step;
 
         Run(int[] protocols, String context) {
-            theirs = new ConnectionSet(redis.port(), protocols);
-            ours = new ConnectionSet(cinnabar.port(), protocols);
+            theirs = new ConnectionSet(servers.redis().port(), protocols);
+            ours = new ConnectionSet(servers.cinnabar().port(), protocols);
             this.context = context;
             for (int i = 0; i < protocols.length; i++) {
                 // start from nothing: earlier runs on the shared servers left no subscriptions behind

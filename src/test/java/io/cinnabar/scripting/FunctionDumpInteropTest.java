@@ -3,21 +3,21 @@ package io.cinnabar.scripting;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.DumpPayload;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
+import io.cinnabar.util.Crc64;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import io.cinnabar.util.Crc64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * FUNCTION DUMP payloads cross between real Redis 7.0 and Cinnabar both ways: a payload one side
@@ -28,24 +28,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class FunctionDumpInteropTest {
     private static final long SEED = Long.getLong("functionDumpSeed", 20261130L);
-    /** Cinnabar and its client, then the oracle and its client. */
-    private static CinnabarFixture cinnabar;
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
     private static RespClient ours;
-    private static RedisOracle redis;
     private static RespClient theirs;
 
     @BeforeAll
-    static void start() {
-        cinnabar = CinnabarFixture.start();
-        ours = cinnabar.client();
-        redis = RedisOracle.start();
-        theirs = redis.client();
+    static void connect() {
+        ours = servers.cinnabar().client();
+        theirs = servers.redis().client();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        try (AutoCloseable r = redis; AutoCloseable c = cinnabar; AutoCloseable t = theirs; AutoCloseable o = ours) {
-            // closed in reverse order: the clients, then the servers
+    static void disconnect() throws Exception {
+        try (AutoCloseable t = theirs; AutoCloseable o = ours) {
+            // the servers stop after this
         }
     }
 

@@ -3,9 +3,8 @@ package io.cinnabar.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Raw bytes, well-formed and malformed, sent to a real redis-server and to Cinnabar: the reply
@@ -80,35 +80,23 @@ class ProtocolDifferentialTest {
         "PING\n",
     };
 
-    private static RedisOracle redis;
-    private static RedisOracle redisAuth;
-    private static CinnabarFixture cinnabar;
-    private static CinnabarFixture cinnabarAuth;
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
+    /** Both servers again, with a password: the oracle gets it once started, as its readiness check needs PING. */
+    @RegisterExtension
+    static final Servers withPassword = Servers.withOracle("requirepass secret");
     private static ExecutorService pool;
 
     @BeforeAll
     static void start() {
-        redis = RedisOracle.start();
-        redisAuth = RedisOracle.start(); // the oracle's readiness check needs PING without AUTH
-        try (RespClient c = redisAuth.client()) {
+        try (RespClient c = withPassword.redis().client()) {
             assertEquals("+OK\r\n", c.callText("CONFIG", "SET", "requirepass", "secret"));
         }
-        cinnabar = CinnabarFixture.start();
-        cinnabarAuth = CinnabarFixture.start("requirepass secret");
         pool = Executors.newFixedThreadPool(16);
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {cinnabar, cinnabarAuth, redis, redisAuth}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // keep closing the others
-            }
-        }
         if (pool != null) {
             pool.shutdownNow();
         }
@@ -116,20 +104,20 @@ class ProtocolDifferentialTest {
 
     @Test
     void rawInputGetsTheSameRepliesAndClosure() {
-        assertSameAsRedis(CASES, redis.port(), cinnabar.port());
+        assertSameAsRedis(CASES, servers.redis().port(), servers.cinnabar().port());
     }
 
     @Test
     void unauthenticatedClientsGetTheSameLimits() {
-        assertSameAsRedis(AUTH_CASES, redisAuth.port(), cinnabarAuth.port());
+        assertSameAsRedis(AUTH_CASES, withPassword.redis().port(), withPassword.cinnabar().port());
     }
 
     @Test
     void serverStaysHealthyAfterProtocolErrors() {
         for (String c : CASES) {
-            RawExchange.exchange(cinnabar.port(), c.getBytes(StandardCharsets.ISO_8859_1), 50);
+            RawExchange.exchange(servers.cinnabar().port(), c.getBytes(StandardCharsets.ISO_8859_1), 50);
         }
-        try (RespClient c = cinnabar.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             assertEquals("+PONG\r\n", c.callText("PING"));
         }
     }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -15,27 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pipelining, inline commands and huge declared bulks over real sockets. */
 @Timeout(120)
 class ServerProtocolTest {
-    private static CinnabarFixture cinnabar;
-
-    @BeforeAll
-    static void start() {
-        cinnabar = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-    }
+    @RegisterExtension
+    static final Servers servers = Servers.cinnabarAlone();
 
     /** 100,000 commands in one write; every reply comes back, in order, with the right content. */
     @Test
@@ -51,7 +39,7 @@ class ServerProtocolTest {
             }
         }
         byte[] bytes = all.toByteArray();
-        try (RespClient c = cinnabar.client()) {
+        try (RespClient c = servers.cinnabar().client()) {
             // read concurrently: the replies (~1.3 MB) must not have to wait for the write to end
             CompletableFuture<List<String>> replies = CompletableFuture.supplyAsync(() -> {
                 List<String> r = new ArrayList<>(n);
@@ -90,7 +78,7 @@ class ServerProtocolTest {
     void inlineCommandsAsTypedInTelnet() {
         byte[] typed = "PING\r\nSET a \"hello world\"\r\nGET a\n".getBytes(StandardCharsets.US_ASCII);
         String expected = "+PONG\r\n+OK\r\n$11\r\nhello world\r\n";
-        RawExchange.Result ours = RawExchange.exchange(cinnabar.port(), typed, 300, expected.length(), false);
+        RawExchange.Result ours = RawExchange.exchange(servers.cinnabar().port(), typed, 300, expected.length(), false);
         assertEquals(expected, ours.text());
         assertFalse(ours.closed());
         if (RedisOracle.available()) {
@@ -115,12 +103,12 @@ class ServerProtocolTest {
         List<RespClient> hogs = new ArrayList<>();
         try {
             for (int i = 0; i < 16; i++) {
-                RespClient hog = cinnabar.client();
+                RespClient hog = servers.cinnabar().client();
                 hogs.add(hog);
                 hog.sendRaw(("*3\r\n$3\r\nSET\r\n$4\r\nhog" + (i % 10) + "\r\n$536870912\r\nsome bytes")
                         .getBytes(StandardCharsets.US_ASCII));
             }
-            try (RespClient other = cinnabar.client()) {
+            try (RespClient other = servers.cinnabar().client()) {
                 for (int i = 0; i < 50; i++) {
                     assertEquals("+OK\r\n", other.callText("SET", "healthy", "v" + i));
                     assertEquals("$" + ("v" + i).length() + "\r\nv" + i + "\r\n", other.callText("GET", "healthy"));
@@ -131,12 +119,12 @@ class ServerProtocolTest {
             assertTrue(heapAfter - heapBefore < 64L << 20,
                     "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MiB while clients declared huge bulks");
             // the hogs are still connected, waiting for their bytes, as in Redis
-            int connected = cinnabar.onDataThread(() -> cinnabar.server().clientCount());
+            int connected = servers.cinnabar().onDataThread(() -> servers.cinnabar().server().clientCount());
             assertTrue(connected >= hogs.size(), "only " + connected + " clients connected");
         } finally {
             hogs.forEach(RespClient::close);
         }
-        try (RespClient other = cinnabar.client()) {
+        try (RespClient other = servers.cinnabar().client()) {
             assertEquals("+PONG\r\n", other.callText("PING"));
         }
     }

@@ -3,21 +3,19 @@ package io.cinnabar.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.ConnectionSet;
 import io.cinnabar.testing.Poll;
-import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
+import io.cinnabar.testing.Servers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Client-side caching scenarios run on several connections of real Redis 7.0 and of Cinnabar at
@@ -29,26 +27,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class TrackingDiffTest {
+    @RegisterExtension
+    static final Servers servers = Servers.withOracle();
     private static final Pattern ID_CONTEXT =
             Pattern.compile("((?:redirect\\r\\n|tracking-redir-broken\\r\\n|GETREDIR\\n|redir=):?)(\\d+)");
-    private static RedisOracle redis;
-    private static CinnabarFixture cinnabar;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisOracle.start();
-        cinnabar = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-    }
 
     private static String[] substitute(ConnectionSet side, String[] words) {
         String[] out = words.clone();
@@ -82,8 +64,8 @@ class TrackingDiffTest {
     }
 
     private static void run(int[] protocols, String context, String script) {
-        try (ConnectionSet theirs = new ConnectionSet(redis.port(), protocols);
-                ConnectionSet ours = new ConnectionSet(cinnabar.port(), protocols)) {
+        try (ConnectionSet theirs = new ConnectionSet(servers.redis().port(), protocols);
+                ConnectionSet ours = new ConnectionSet(servers.cinnabar().port(), protocols)) {
             theirs.conns[0].call("FLUSHALL");
             ours.conns[0].call("FLUSHALL");
             int step = 0;
@@ -517,7 +499,7 @@ class TrackingDiffTest {
     @Test
     void trackingTableMaxKeysInvalidatesOverflow() {
         for (boolean ours : new boolean[] {false, true}) {
-            int port = ours ? cinnabar.port() : redis.port();
+            int port = ours ? servers.cinnabar().port() : servers.redis().port();
             try (RespClient admin = new RespClient("127.0.0.1", port); RespClient c = new RespClient("127.0.0.1", port)) {
                 admin.call("FLUSHALL");
                 admin.call("CONFIG", "SET", "tracking-table-max-keys", "3");
