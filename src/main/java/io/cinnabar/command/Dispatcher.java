@@ -1,6 +1,7 @@
 package io.cinnabar.command;
 
 import io.cinnabar.server.Client;
+import io.cinnabar.server.ClientPause;
 import io.cinnabar.server.Server;
 import io.cinnabar.server.Transaction;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,9 @@ public final class Dispatcher {
     /** What a RESP2 client may run while subscribed (Redis's processCommand pub/sub context check). */
     private static final java.util.Set<String> ALLOWED_WHILE_SUBSCRIBED = java.util.Set.of("ping", "subscribe", "ssubscribe",
             "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset");
+    /** Inside MULTI while out of memory, these still run (EXEC only if nothing queued may grow memory). */
+    private static final java.util.Set<String> RUN_WHILE_OUT_OF_MEMORY_IN_MULTI = java.util.Set.of("exec", "discard", "quit", "reset");
+    public static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
     private final Server server;
     private final CommandTable table;
 
@@ -69,6 +73,15 @@ public final class Dispatcher {
             reject(ctx, spec, "ERR Command not allowed inside a transaction");
             return;
         }
+        if (server.eviction().enabled() && outOfMemoryRefuses(spec, transaction)) {
+            if (transaction != null && spec.name.equals("exec")) {
+                server.discardTransaction(client);
+                reject(ctx, spec, "EXECABORT Transaction discarded because of: " + OOM);
+            } else {
+                reject(ctx, spec, OOM);
+            }
+            return;
+        }
         if (client.isMonitor() && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY)
                 || spec.has(CommandFlag.MAY_REPLICATE))) {
             // Redis treats a MONITOR client like a replica: it may not touch the keyspace.
@@ -95,6 +108,26 @@ public final class Dispatcher {
             return;
         }
         call(ctx, spec, argv);
+    }
+
+    /**
+     * Redis's maxmemory step of processCommand: evict what the policy allows first; if memory
+     * still does not fit, refuse commands that may grow it, and anything but EXEC, DISCARD, QUIT
+     * and RESET inside MULTI (queuing takes memory too). Not while a busy script runs or clients
+     * are paused, when the dataset must stay as it is.
+     */
+    private boolean outOfMemoryRefuses(CommandSpec spec, Transaction transaction) {
+        if (server.busyReply() != null || server.pause().mode() != ClientPause.Mode.OFF
+                || server.eviction().performEvictions()) {
+            return false;
+        }
+        if (spec.has(CommandFlag.DENYOOM)) {
+            return true;
+        }
+        if (transaction == null) {
+            return false;
+        }
+        return spec.name.equals("exec") ? transaction.denyOom() : !RUN_WHILE_OUT_OF_MEMORY_IN_MULTI.contains(spec.name);
     }
 
     /** Runs again, for a client that was blocked, a command that already passed the checks. */

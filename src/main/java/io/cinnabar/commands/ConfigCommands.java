@@ -162,11 +162,7 @@ final class ConfigCommands {
     /** What CONFIG RESETSTAT clears: server counters, keyspace counters, per-command stats. */
     static void resetStats(Server server) {
         server.stats().reset();
-        server.keyspace().stats.keyspaceHits = 0;
-        server.keyspace().stats.keyspaceMisses = 0;
-        server.keyspace().stats.expiredKeys = 0;
-        server.keyspace().stats.expiredStalePerc = 0;
-        server.keyspace().stats.expireCycleCpuMillis = 0;
+        server.keyspace().stats.reset();
         for (CommandSpec spec : server.commandTable().all()) {
             spec.resetStats();
             for (CommandSpec sub : spec.subcommands()) {

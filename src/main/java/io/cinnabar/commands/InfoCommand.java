@@ -28,7 +28,6 @@ import java.util.function.Supplier;
  */
 final class InfoCommand {
     /** Bytes we report as the server's own footprint before any data (Redis reports ~870 KB). */
-    static final long BASELINE_MEMORY = 880_000;
     static final List<String> DEFAULT_SECTIONS = List.of(
             "server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
             "errorstats", "cluster", "keyspace");
@@ -74,7 +73,7 @@ final class InfoCommand {
         if (dataThreadId < 0) {
             dataThreadId = Thread.currentThread().getId();
         }
-        long used = usedMemory();
+        long used = server.keyspace().usedMemory();
         if (used > peakMemory) {
             peakMemory = used;
         }
@@ -111,10 +110,6 @@ final class InfoCommand {
             sum += v;
         }
         return sum / SAMPLES;
-    }
-
-    long usedMemory() {
-        return BASELINE_MEMORY + server.keyspace().memory();
     }
 
     // ---------------------------------------------------------------- the command
@@ -269,7 +264,7 @@ final class InfoCommand {
     }
 
     private void memory(StringBuilder out) {
-        long used = usedMemory();
+        long used = server.keyspace().usedMemory();
         if (used > peakMemory) {
             peakMemory = used;
         }
@@ -286,8 +281,8 @@ final class InfoCommand {
         field(out, "used_memory_peak", peakMemory);
         field(out, "used_memory_peak_human", human(peakMemory));
         field(out, "used_memory_peak_perc", pct(used, peakMemory));
-        field(out, "used_memory_overhead", BASELINE_MEMORY);
-        field(out, "used_memory_startup", BASELINE_MEMORY);
+        field(out, "used_memory_overhead", Keyspace.STARTUP_MEMORY);
+        field(out, "used_memory_startup", Keyspace.STARTUP_MEMORY);
         field(out, "used_memory_dataset", dataset);
         field(out, "used_memory_dataset_perc", pct(dataset, used));
         field(out, "allocator_allocated", heap.getUsed());
@@ -445,7 +440,7 @@ final class InfoCommand {
         field(out, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", (double) ks.expiredStalePerc));
         field(out, "expired_time_cap_reached_count", 0);
         field(out, "expire_cycle_cpu_milliseconds", ks.expireCycleCpuMillis);
-        field(out, "evicted_keys", 0);
+        field(out, "evicted_keys", server.keyspace().stats.evictedKeys);
         field(out, "evicted_clients", 0);
         field(out, "total_eviction_exceeded_time", 0);
         field(out, "current_eviction_exceeded_time", 0);

@@ -403,20 +403,7 @@ public final class KeyCommands {
             throw new CommandError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please "
                     + "note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         }
-        ctx.reply.integer(lfuDecayedCounter(db.clock(key), db.keyspace().now(), lfuDecayTime(ctx)));
-    }
-
-    /**
-     * Under an LFU policy the access clock holds Redis's LFU word: 16 bits of minutes of the last
-     * decrement time and an 8-bit logarithmic counter, which loses one per decay period elapsed.
-     */
-    static long lfuDecayedCounter(int clock, long nowMillis, long decayMinutes) {
-        int ldt = (clock >>> 8) & 0xFFFF;
-        int counter = clock & 0xFF;
-        int nowMinutes = (int) ((nowMillis / 1000 / 60) & 0xFFFF);
-        int elapsed = nowMinutes >= ldt ? nowMinutes - ldt : 65535 - ldt + nowMinutes;
-        long periods = decayMinutes > 0 ? elapsed / decayMinutes : 0;
-        return periods > counter ? 0 : counter - periods;
+        ctx.reply.integer(db.keyspace().lfuCounter(db.clock(key)));
     }
 
     private static String maxmemoryPolicy(CommandContext ctx) {
@@ -427,11 +414,6 @@ public final class KeyCommands {
     private static long maxmemory(CommandContext ctx) {
         Param p = ctx.server.config().find("maxmemory");
         return p instanceof Param.Num ? ((Param.Num) p).value() : 0;
-    }
-
-    private static long lfuDecayTime(CommandContext ctx) {
-        Param p = ctx.server.config().find("lfu-decay-time");
-        return p instanceof Param.Num ? ((Param.Num) p).value() : 1;
     }
 
     private static boolean lfuPolicy(CommandContext ctx) {

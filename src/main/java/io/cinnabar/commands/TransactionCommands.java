@@ -88,8 +88,6 @@ public final class TransactionCommands {
 
     /** Leaves MULTI state and forgets the watches, as EXEC and DISCARD both do first. */
     private static void endTransaction(CommandContext ctx) {
-        ctx.client.setTransaction(null);
-        ctx.server.watches().unwatchAll(ctx.client);
-        ctx.client.setDirtyCas(false);
+        ctx.server.discardTransaction(ctx.client);
     }
 }

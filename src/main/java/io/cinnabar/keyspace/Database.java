@@ -72,7 +72,7 @@ public final class Database {
             return null;
         }
         if (!keyspace.noTouch) {
-            table.setClock(keyspace.lruClock());
+            table.setClock(keyspace.touchedClock(table.clock()));
         }
         return table.value();
     }
@@ -118,12 +118,8 @@ public final class Database {
     }
 
     private void expireFound(byte[] key) {
-        keyspace.beforeWrite(this, key);
-        table.find(key);
-        memory -= table.chargedSize();
-        table.removeFound();
+        removeAnnounced(key);
         keyspace.stats.expiredKeys++;
-        keyspace.afterWrite(this, key, null);
         keyspace.keyExpired(this, key);
         keyspace.events.notify(KeyEvents.EXPIRED, "expired", this, key);
     }
@@ -148,13 +144,13 @@ public final class Database {
             memory += size - table.chargedSize();
             table.setValue(value);
             table.setChargedSize(size);
-            table.setClock(keyspace.lruClock());
+            table.setClock(keyspace.touchedClock(table.clock()));
             if (expire != KEEP_TTL) {
                 table.setExpire(expire);
             }
         } else {
             memory += size;
-            table.insert(key, value, expire == KEEP_TTL ? KeyTable.NO_EXPIRE : expire, keyspace.lruClock(), size);
+            table.insert(key, value, expire == KEEP_TTL ? KeyTable.NO_EXPIRE : expire, keyspace.newClock(), size);
             keyspace.events.notify(KeyEvents.NEW, "new", this, key);
         }
         keyspace.afterWrite(this, key, value);
@@ -178,7 +174,7 @@ public final class Database {
         }
         keyspace.beforeWrite(this, key);
         table.find(key);
-        table.setClock(keyspace.lruClock());
+        table.setClock(keyspace.touchedClock(table.clock()));
         return table.value();
     }
 
@@ -199,11 +195,31 @@ public final class Database {
         if (!findLive(key)) {
             return false;
         }
+        removeAnnounced(key);
+        return true;
+    }
+
+    /** Removes a stored key, announcing the write before and after. */
+    private void removeAnnounced(byte[] key) {
         keyspace.beforeWrite(this, key);
         table.find(key);
         memory -= table.chargedSize();
         table.removeFound();
         keyspace.afterWrite(this, key, null);
+    }
+
+    /**
+     * Removes a key to bring memory under maxmemory (expired or not, as Redis's eviction finds
+     * it): announced as a write, counted, with the "evicted" keyspace event. False if absent,
+     * or with {@code volatileOnly} if it no longer has a time to live.
+     */
+    boolean evict(byte[] key, boolean volatileOnly) {
+        if (!table.find(key) || (volatileOnly && table.expire() == KeyTable.NO_EXPIRE)) {
+            return false;
+        }
+        removeAnnounced(key);
+        keyspace.stats.evictedKeys++;
+        keyspace.events.notify(KeyEvents.EVICTED, "evicted", this, key);
         return true;
     }
 
@@ -245,6 +261,10 @@ public final class Database {
 
     public void forEach(KeyTable.EntryVisitor visitor) {
         table.forEach(visitor);
+    }
+
+    void sample(int count, boolean volatileOnly, KeyTable.SampleVisitor visitor) {
+        table.sample(count, volatileOnly, visitor);
     }
 
     public long scan(long cursor, KeyTable.EntryVisitor visitor) {

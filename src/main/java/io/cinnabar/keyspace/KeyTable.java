@@ -530,4 +530,48 @@ public final class KeyTable {
         }
         return seen;
     }
+
+    /** Receives the entries {@link #sample} draws. */
+    public interface SampleVisitor {
+        void visit(byte[] key, int clock, long expire);
+    }
+
+    /**
+     * Visits up to {@code count} keys drawn at random (a key may come twice), to pick eviction
+     * candidates as Redis samples its dict. Slots hold keys in insertion order, so draws are
+     * spread over the table, not taken from one run. With {@code volatileOnly}, only keys with a
+     * time to live count; when they are too rare to hit by chance, a walk from a random place
+     * finds the rest.
+     */
+    public void sample(int count, boolean volatileOnly, SampleVisitor visitor) {
+        int span0 = t0.top;
+        int span = span0 + (t1 == null ? 0 : t1.top);
+        if (span == 0 || (volatileOnly ? volatileCount() : size()) == 0) {
+            return;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        int found = 0;
+        for (int draws = 10 * count; draws > 0 && found < count; draws--) {
+            found += sampleSlot(rnd.nextInt(span), span0, volatileOnly, visitor);
+        }
+        if (volatileOnly) {
+            for (int i = rnd.nextInt(span), steps = span; steps > 0 && found < count; steps--, i = i + 1 == span ? 0 : i + 1) {
+                found += sampleSlot(i, span0, true, visitor);
+            }
+        }
+    }
+
+    private int sampleSlot(int i, int span0, boolean volatileOnly, SampleVisitor visitor) {
+        Table t = i < span0 ? t0 : t1;
+        int slot = i < span0 ? i : i - span0;
+        if (t.kv[2 * slot] == null) {
+            return 0;
+        }
+        long expire = t.expireAt(slot);
+        if (volatileOnly && expire == NO_EXPIRE) {
+            return 0;
+        }
+        visitor.visit(t.key(slot), t.meta[4 * slot + 2], expire);
+        return 1;
+    }
 }

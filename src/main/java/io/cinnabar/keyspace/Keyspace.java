@@ -11,7 +11,22 @@ public final class Keyspace {
         public long expiredKeys;
         public long expiredStalePerc;
         public long expireCycleCpuMillis;
+        public long evictedKeys;
+
+        public void reset() {
+            keyspaceHits = 0;
+            keyspaceMisses = 0;
+            expiredKeys = 0;
+            expiredStalePerc = 0;
+            expireCycleCpuMillis = 0;
+            evictedKeys = 0;
+        }
     }
+
+    /** What used_memory counts besides the data: the server's own structures at startup. */
+    public static final long STARTUP_MEMORY = 880_000;
+    /** Redis's LFU_INIT_VAL: a new key starts with this counter so it is not evicted at once. */
+    static final int LFU_INIT_VAL = 5;
 
     public final Stats stats = new Stats();
     /** Keyspace notifications; commands announce through {@link Database#notify}. */
@@ -23,6 +38,9 @@ public final class Keyspace {
     boolean noTouch;
     private boolean expiresOnAccess = true;
     private long dirty;
+    private boolean lfu;
+    private long lfuLogFactor = 10;
+    private long lfuDecayMinutes = 1;
 
     public Keyspace(int databases) {
         dbs = new Database[databases];
@@ -71,6 +89,56 @@ public final class Keyspace {
     /** Redis's LRU clock: seconds, in 24 bits. */
     public int lruClock() {
         return (int) ((now / 1000) & 0xFFFFFF);
+    }
+
+    /**
+     * Under an LFU maxmemory policy a key's access clock holds Redis's LFU word instead of its
+     * LRU time: 16 bits of minutes since the last decay and an 8-bit logarithmic counter.
+     * Clocks already stored are not converted, as in Redis.
+     */
+    public void setAccessPolicy(boolean lfu, long logFactor, long decayMinutes) {
+        this.lfu = lfu;
+        this.lfuLogFactor = logFactor;
+        this.lfuDecayMinutes = decayMinutes;
+    }
+
+    public boolean lfu() {
+        return lfu;
+    }
+
+    /** The access clock of a key created now. */
+    int newClock() {
+        return lfu ? lfuMinutes() << 8 | LFU_INIT_VAL : lruClock();
+    }
+
+    /** The access clock of a key accessed now, given its clock before. */
+    int touchedClock(int clock) {
+        if (!lfu) {
+            return lruClock();
+        }
+        long counter = lfuCounter(clock);
+        if (counter < 255) {
+            long base = Math.max(0, counter - LFU_INIT_VAL);
+            double p = 1.0 / (base * lfuLogFactor + 1);
+            if (java.util.concurrent.ThreadLocalRandom.current().nextDouble() < p) {
+                counter++;
+            }
+        }
+        return lfuMinutes() << 8 | (int) counter;
+    }
+
+    /** An LFU word's counter after the decay due since it was last touched (OBJECT FREQ). */
+    public long lfuCounter(int clock) {
+        int touched = (clock >>> 8) & 0xFFFF;
+        long counter = clock & 0xFF;
+        int minutes = lfuMinutes();
+        int elapsed = minutes >= touched ? minutes - touched : 65535 - touched + minutes;
+        long periods = lfuDecayMinutes > 0 ? elapsed / lfuDecayMinutes : 0;
+        return periods > counter ? 0 : counter - periods;
+    }
+
+    private int lfuMinutes() {
+        return (int) ((now / 1000 / 60) & 0xFFFF);
     }
 
     /** While set (CLIENT NO-TOUCH), reads do not refresh keys' access clocks. */
@@ -144,6 +212,11 @@ public final class Keyspace {
             total += db.memory();
         }
         return total;
+    }
+
+    /** INFO used_memory, and what maxmemory is compared with. */
+    public long usedMemory() {
+        return STARTUP_MEMORY + memory();
     }
 
     public long totalKeys() {

@@ -6,6 +6,7 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.command.Dispatcher;
 import io.cinnabar.config.Config;
 import io.cinnabar.keyspace.Database;
+import io.cinnabar.keyspace.Eviction;
 import io.cinnabar.keyspace.Keyspace;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -42,6 +43,7 @@ public final class Server {
 
     private final Config config;
     private final Keyspace keyspace;
+    private final Eviction eviction;
     private final CommandTable table;
     private final Dispatcher dispatcher;
     private final ServerStats stats = new ServerStats();
@@ -71,6 +73,48 @@ public final class Server {
         this.pause = new ClientPause(this);
         this.watches = new Watches(this);
         pause.setExecMayWrite(c -> c.transaction() != null && c.transaction().mayWrite());
+        this.eviction = new Eviction(keyspace);
+        applyMaxmemory(false);
+        for (String name : MAXMEMORY_PARAMS) {
+            config.markEffective(name);
+            config.find(name).onChange(p -> applyMaxmemory(p.name.equals("maxmemory")));
+        }
+    }
+
+    private static final String[] MAXMEMORY_PARAMS = {"maxmemory", "maxmemory-policy", "maxmemory-samples",
+        "maxmemory-eviction-tenacity", "lfu-log-factor", "lfu-decay-time"};
+
+    private void applyMaxmemory(boolean maxmemorySet) {
+        long maxmemory = config.num("maxmemory").value();
+        Eviction.Policy policy = Eviction.Policy.named(config.find("maxmemory-policy").get());
+        keyspace.setAccessPolicy(policy.lfu(), config.num("lfu-log-factor").value(), config.num("lfu-decay-time").value());
+        eviction.configure(maxmemory, policy, config.num("maxmemory-samples").value(),
+                config.num("maxmemory-eviction-tenacity").value());
+        if (maxmemorySet && maxmemory > 0 && maxmemory < keyspace.usedMemory()) {
+            log.warn("WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current memory usage ({})."
+                    + " This will result in key eviction and/or the inability to accept new write commands depending"
+                    + " on the maxmemory-policy.", maxmemory, keyspace.usedMemory());
+        }
+    }
+
+    /** Redis's evictionTimeProc: evicts in budget-sized slices between other work until memory fits. */
+    private void continueEviction() {
+        if (busyReply != null || pause.mode() != ClientPause.Mode.OFF) {
+            return; // the cron tries again
+        }
+        eviction.performEvictions();
+        flushPending();
+    }
+
+    public Eviction eviction() {
+        return eviction;
+    }
+
+    /** Ends a client's MULTI without running it (DISCARD, EXEC, or EXEC refused), unwatching its keys. */
+    public void discardTransaction(Client c) {
+        c.setTransaction(null);
+        watches.unwatchAll(c);
+        c.setDirtyCas(false);
     }
 
     private static String versionFromManifest() {
@@ -154,6 +198,7 @@ public final class Server {
         this.dataThread = dataThread;
         scheduleCron();
         config.hz.onChange(p -> dataThread.execute(this::scheduleCron));
+        eviction.onPending(() -> dataThread.execute(this::continueEviction));
     }
 
     private void scheduleCron() {
@@ -385,6 +430,9 @@ public final class Server {
             long hz = Math.max(1, config.hz.value());
             long tickNanos = 1_000_000_000L / hz;
             activeExpireCycle(System.nanoTime() + tickNanos / 4);
+            if (eviction.pending()) {
+                continueEviction();
+            }
             // Like Redis's incrementallyRehash: at most about 1 ms of bucket moves per tick.
             long rehashDeadline = System.nanoTime() + 1_000_000;
             for (int i = 0; i < keyspace.count(); i++) {

@@ -11,11 +11,13 @@ public final class Transaction {
     private final List<byte[][]> argvs = new ArrayList<>();
     private boolean aborted;
     private boolean mayWrite;
+    private boolean denyOom;
 
     public void queue(CommandSpec spec, byte[][] argv) {
         specs.add(spec);
         argvs.add(argv);
         mayWrite |= spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE);
+        denyOom |= spec.has(CommandFlag.DENYOOM);
     }
 
     public int size() {
@@ -42,6 +44,11 @@ public final class Transaction {
     /** True if a queued command may write (CLIENT PAUSE WRITE holds such an EXEC). */
     public boolean mayWrite() {
         return mayWrite;
+    }
+
+    /** True if a queued command may grow memory: EXEC is refused when memory is over maxmemory. */
+    public boolean denyOom() {
+        return denyOom;
     }
 
     /** CLIENT LIST multi-mem, counted as Redis does: argument bytes plus a pointer per argument. */

@@ -2,7 +2,6 @@ package io.cinnabar.keyspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.cinnabar.commands.KeyCommandsAccess;
 import io.cinnabar.testing.RespClient;
 import io.cinnabar.testing.Servers;
 import java.nio.charset.StandardCharsets;
@@ -84,12 +83,34 @@ class KeyAccessClockTest {
 
     @Test
     void lfuCounterDecaysOnePerPeriod() {
-        long now = 1_700_000_000_000L;
-        int minutes = (int) ((now / 60_000) & 0xFFFF);
-        assertEquals(5, KeyCommandsAccess.lfuDecayedCounter(minutes << 8 | 5, now, 1));
-        assertEquals(2, KeyCommandsAccess.lfuDecayedCounter(((minutes - 3) & 0xFFFF) << 8 | 5, now, 1));
-        assertEquals(0, KeyCommandsAccess.lfuDecayedCounter(((minutes - 30) & 0xFFFF) << 8 | 5, now, 1));
-        assertEquals(5, KeyCommandsAccess.lfuDecayedCounter(((minutes - 30) & 0xFFFF) << 8 | 5, now, 0));
-        assertEquals(4, KeyCommandsAccess.lfuDecayedCounter(((minutes - 30) & 0xFFFF) << 8 | 5, now, 30));
+        Keyspace ks = new Keyspace(1);
+        ks.tick();
+        int minutes = (int) ((ks.now() / 60_000) & 0xFFFF);
+        ks.setAccessPolicy(true, 10, 1);
+        assertEquals(5, ks.lfuCounter(minutes << 8 | 5));
+        assertEquals(2, ks.lfuCounter(((minutes - 3) & 0xFFFF) << 8 | 5));
+        assertEquals(0, ks.lfuCounter(((minutes - 30) & 0xFFFF) << 8 | 5));
+        ks.setAccessPolicy(true, 10, 0);
+        assertEquals(5, ks.lfuCounter(((minutes - 30) & 0xFFFF) << 8 | 5));
+        ks.setAccessPolicy(true, 10, 30);
+        assertEquals(4, ks.lfuCounter(((minutes - 30) & 0xFFFF) << 8 | 5));
+    }
+
+    @Test
+    void lfuCounterGrowsLogarithmically() {
+        Keyspace ks = new Keyspace(1);
+        ks.tick();
+        ks.setAccessPolicy(true, 10, 1);
+        int clock = ks.newClock();
+        assertEquals(5, clock & 0xFF);
+        // at the initial value every access counts; above it, one in (counter-5)*factor+1 does
+        clock = ks.touchedClock(clock);
+        assertEquals(6, clock & 0xFF);
+        for (int i = 0; i < 100_000; i++) {
+            clock = ks.touchedClock(clock);
+        }
+        // about sqrt(2 * accesses / factor) above the initial value: 100k accesses give ~140
+        long counter = clock & 0xFF;
+        org.junit.jupiter.api.Assertions.assertTrue(counter > 100 && counter < 200, "counter " + counter);
     }
 }
