@@ -53,7 +53,7 @@ public final class OutputLimits {
     /** True when the client must be disconnected now; keeps the soft-limit clock on the client. */
     boolean exceeded(Client c) {
         Limit limit = c.inPubSubMode() ? pubsub : normal;
-        if (limit.disabled()) {
+        if (limit.disabled() || c.isInternal()) { // as in Redis, a client without a socket is never cut off
             return false;
         }
         long used = pendingBytes(c);

@@ -237,6 +237,16 @@ class NormalOutputLimitTest {
         }
     }
 
+    @OnBothServers
+    void aScriptReadingABigValueIsNotCutOff(String server) {
+        try (Instance t = start(server, "normal 1mb 0 0"); RespClient admin = t.client()) {
+            assertEquals("OK", admin.call("SET", "huge", "x".repeat(3 * 1024 * 1024)).value);
+            // the 3 MB reply of GET lands in the script client's buffer only; the caller gets a number
+            assertEquals(3L * 1024 * 1024, admin.call("EVAL", "return string.len(redis.call('GET', KEYS[1]))", "1", "huge").value);
+            assertEquals("PONG", admin.call("PING").value);
+        }
+    }
+
     @Test
     void subscribersObeyOnlyThePubsubClass() throws IOException {
         try (Instance t = start("cinnabar", "normal 1mb 0 0 pubsub 0 0 0"); RespClient admin = t.client();
