@@ -5,6 +5,7 @@ import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.server.Client;
 import io.cinnabar.server.ClientPause;
+import io.cinnabar.server.OutputLimits;
 import io.cinnabar.server.Server;
 import io.cinnabar.server.Tracking;
 import io.netty.channel.Channel;
@@ -51,6 +52,8 @@ public final class ClientCommands {
         });
         t.bind("client|help", ClientCommands::help);
         t.bind("client|unblock", ClientCommands::unblock);
+        // the output-limit log line shows the client as Redis does, its current command included
+        server.setClientDescriber(c -> describe(c.context(), c));
     }
 
     /** Names and library attributes: printable ASCII without spaces ('!' to '~'), or empty. */
@@ -172,7 +175,8 @@ public final class ClientCommands {
         }
         int qbufFree = current ? Math.max(0, 20474 - qbuf) : 0;
         int rbs = 1024;
-        long totMem = 1800 + qbuf + qbufFree + argvMem + rbs;
+        long omem = OutputLimits.pendingBytes(c);
+        long totMem = 1800 + qbuf + qbufFree + argvMem + rbs + omem;
         String cmd = c.lastCommand() == null ? "NULL" : c.lastCommand().name;
         StringBuilder b = new StringBuilder(300);
         b.append("id=").append(c.id())
@@ -193,7 +197,7 @@ public final class ClientCommands {
                 .append(" argv-mem=").append(argvMem)
                 .append(" multi-mem=").append(c.transaction() == null ? 0 : c.transaction().memory())
                 .append(" rbs=").append(rbs)
-                .append(" rbp=0 obl=0 oll=0 omem=0")
+                .append(" rbp=0 obl=0 oll=0 omem=").append(omem)
                 .append(" tot-mem=").append(totMem)
                 .append(" events=r")
                 .append(" cmd=").append(cmd)

@@ -78,7 +78,7 @@ public final class ReplyWriter {
 
     public void truncate(int mark) {
         if (out != null) {
-            out.writerIndex(mark);
+            out.writerIndex(Math.min(mark, out.writerIndex())); // output may have been discarded since the mark
         }
     }
 

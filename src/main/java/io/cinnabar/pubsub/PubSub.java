@@ -1,6 +1,5 @@
 package io.cinnabar.pubsub;
 
-import io.cinnabar.config.Param;
 import io.cinnabar.protocol.ReplyWriter;
 import io.cinnabar.server.Client;
 import io.cinnabar.server.Server;
@@ -9,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Pub/sub as Redis 7.0 has it: channels, patterns and (standalone) shard channels as three
@@ -19,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * the batch. Keyspace notifications publish through {@link #publish}.
  */
 public final class PubSub implements Server.ClientListener {
-    private static final Logger log = LoggerFactory.getLogger(PubSub.class);
-    private static final String LIMIT_PARAM = "client-output-buffer-limit";
 
     /** The three namespaces, with the words of their confirmation replies. */
     public enum Kind {
@@ -41,7 +36,6 @@ public final class PubSub implements Server.ClientListener {
     private final SubscriptionTable channels = new SubscriptionTable();
     private final SubscriptionTable patterns = new SubscriptionTable();
     private final SubscriptionTable shardChannels = new SubscriptionTable();
-    private final OutputLimit limit = new OutputLimit();
     private final MessageFrame frame = new MessageFrame();
     private final List<Client> overLimit = new ArrayList<>();
 
@@ -57,17 +51,6 @@ public final class PubSub implements Server.ClientListener {
         server.info().overrideField("pubsub_channels", () -> Integer.toString(p.channels.size()));
         server.info().overrideField("pubsub_patterns", () -> Integer.toString(p.patterns.size()));
         server.info().overrideField("pubsubshard_channels", () -> Integer.toString(p.shardChannels.size()));
-        Param limits = server.config().find(LIMIT_PARAM);
-        p.limit.configure(limits);
-        limits.onChange(changed -> {
-            // CONFIG SET runs on the data thread: apply at once, so the next PUBLISH of the batch obeys it
-            if (server.dataThread() == null || server.dataThread().inEventLoop()) {
-                p.limit.configure(changed);
-            } else {
-                server.dataThread().execute(() -> p.limit.configure(changed));
-            }
-        });
-        server.config().markEffective(LIMIT_PARAM);
         KeyspaceEvents.install(server, p);
         return p;
     }
@@ -189,8 +172,6 @@ public final class PubSub implements Server.ClientListener {
     }
 
     private int deliver(List<Client> subscribers) {
-        boolean checkLimit = !limit.disabled();
-        long now = checkLimit ? System.currentTimeMillis() : 0;
         for (int i = 0; i < subscribers.size(); i++) {
             Client c = subscribers.get(i);
             if (c.closeAfterReply()) {
@@ -198,10 +179,8 @@ public final class PubSub implements Server.ClientListener {
             }
             frame.writeTo(c.reply());
             server.markForFlush(c);
-            if (checkLimit && limit.exceeded(c, now)) {
-                overLimit.add(c);
-                c.reply().discard();
-                server.closeClient(c);
+            if (c.closeAfterReply()) {
+                overLimit.add(c); // over client-output-buffer-limit
             }
         }
         return subscribers.size();
@@ -213,8 +192,6 @@ public final class PubSub implements Server.ClientListener {
             return;
         }
         for (Client c : overLimit) {
-            log.warn("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.",
-                    c.id(), c.addr());
             dropAll(c);
         }
         overLimit.clear();

@@ -88,6 +88,11 @@ public final class Client {
         return id;
     }
 
+    /** A client without a connection (the script client); connections have ids from 1. */
+    public boolean isInternal() {
+        return id == 0;
+    }
+
     public Channel channel() {
         return channel;
     }

@@ -57,6 +57,8 @@ public final class Server {
     private final ClientPause pause;
     private final Watches watches;
     private final ServerInfo info = new ServerInfo();
+    private final OutputLimits outputLimits = new OutputLimits();
+    private java.util.function.Function<Client, String> clientDescriber = c -> "id=" + c.id() + " addr=" + c.addr();
     private EventExecutor dataThread;
     private ScheduledFuture<?> cronTask;
     private Runnable shutdownAction = () -> {};
@@ -79,6 +81,9 @@ public final class Server {
             config.markEffective(name);
             config.find(name).onChange(p -> applyMaxmemory(p.name.equals("maxmemory")));
         }
+        config.find(OUTPUT_LIMIT_PARAM).onChange(this::configureOutputLimits);
+        outputLimits.configure(config.find(OUTPUT_LIMIT_PARAM));
+        config.markEffective(OUTPUT_LIMIT_PARAM);
     }
 
     private static final String[] MAXMEMORY_PARAMS = {"maxmemory", "maxmemory-policy", "maxmemory-samples",
@@ -115,6 +120,22 @@ public final class Server {
         c.setTransaction(null);
         watches.unwatchAll(c);
         c.setDirtyCas(false);
+    }
+
+    private static final String OUTPUT_LIMIT_PARAM = "client-output-buffer-limit";
+
+    /** CONFIG SET runs on the data thread: apply at once, so the rest of the batch obeys it. */
+    private void configureOutputLimits(io.cinnabar.config.Param limits) {
+        if (dataThread == null || dataThread.inEventLoop()) {
+            outputLimits.configure(limits);
+        } else {
+            dataThread.execute(() -> outputLimits.configure(limits));
+        }
+    }
+
+    /** How a client is shown in the log (the CLIENT LIST line, once that command is installed). */
+    public void setClientDescriber(java.util.function.Function<Client, String> describer) {
+        this.clientDescriber = describer;
     }
 
     private static String versionFromManifest() {
@@ -357,8 +378,19 @@ public final class Server {
         c.blockedOn = on;
     }
 
-    /** Notes that a client has output to send at the end of this batch. */
+    /**
+     * Notes that a client has output to send at the end of this batch. Every producer of output
+     * calls this after adding some, so it is also where client-output-buffer-limit is enforced:
+     * a client over its limit loses its unsent output and is closed; its later requests are not
+     * run (callers that must react, like pub/sub, see {@link Client#closeAfterReply()}).
+     */
     public void markForFlush(Client c) {
+        if (!c.closeAfterReply() && outputLimits.exceeded(c)) {
+            log.warn("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                    clientDescriber.apply(c));
+            c.reply().discard();
+            c.setCloseAfterReply();
+        }
         if (!c.pendingFlush) {
             c.pendingFlush = true;
             flushList.add(c);
