@@ -70,7 +70,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (sameThread) {
-            server.flushPending();
+            server.flushSoon();
             return;
         }
         List<Object> requests = batch;

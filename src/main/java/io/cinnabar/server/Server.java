@@ -404,6 +404,24 @@ public final class Server {
         beforeFlushTasks.add(task);
     }
 
+    private boolean flushScheduled;
+    private final Runnable scheduledFlush = () -> {
+        flushScheduled = false;
+        flushPending();
+    };
+
+    /**
+     * Flushes once the event loop has read every connection that was ready, as Redis writes
+     * replies in beforeSleep: a PUBLISH fan-out fed by several publishers then costs each
+     * subscriber one write per loop, not one per publisher's read.
+     */
+    public void flushSoon() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            dataThread.execute(scheduledFlush);
+        }
+    }
+
     /** Sends every pending reply buffer: one write and one flush per client per batch. */
     public void flushPending() {
         for (int i = 0; i < beforeFlushTasks.size(); i++) {
