@@ -319,22 +319,26 @@ public final class ZSkipList {
         link(x);
     }
 
-    /** 1-based rank of the member with this score, 0 if absent. */
-    public long rank(double score, byte[] member) {
+    /**
+     * 1-based rank of a node in the list. Knowing the node (from the member dict), the walk stops
+     * on identity rather than comparing member bytes at each level.
+     */
+    public long rankOf(Node node) {
+        double score = node.score;
+        byte[] member = node.member;
         Node x = header;
         long r = 0;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = forward(x, i)) != null
-                    && (f.score < score || (f.score == score && Arrays.compareUnsigned(f.member, member) <= 0))) {
+            while ((f = forward(x, i)) != null && (f == node || before(f, score, member))) {
                 r += span(x, i);
                 x = f;
             }
-            if (x.member != null && x.score == score && Arrays.equals(x.member, member)) {
+            if (x == node) {
                 return r;
             }
         }
-        return 0;
+        throw new IllegalStateException("node not in this list");
     }
 
     /** The node at a 1-based rank, or null when out of range. */

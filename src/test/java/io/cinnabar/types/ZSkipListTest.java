@@ -82,14 +82,13 @@ class ZSkipListTest {
         for (Entry e : model) {
             assertEquals(e.score, n.score());
             assertEquals(new String(e.member, StandardCharsets.UTF_8), new String(n.member, StandardCharsets.UTF_8));
-            assertEquals(rank, list.rank(e.score, e.member));
+            assertEquals(rank, list.rankOf(n));
             assertEquals(n, list.byRank(rank));
             n = n.next();
             rank++;
         }
         assertNull(n);
         assertNull(list.byRank(rank));
-        assertEquals(0, list.rank(12345.5, bytes("absent")));
         // Score ranges both ways, open and closed ends.
         for (double lo = -100; lo <= 100; lo += 37.5) {
             for (boolean open : new boolean[] {false, true}) {
@@ -128,7 +127,7 @@ class ZSkipListTest {
         assertEquals(3, list.deleteRange(new LexRange(bytes("b"), true, bytes("d"), false), null));
         list.verify();
         assertEquals(4, list.length());
-        assertEquals(3, list.rank(0, bytes("b")));
-        assertEquals(0, list.rank(0, bytes("bb")));
+        assertEquals(3, list.rankOf(list.firstInRange(new LexRange(bytes("b"), false, bytes("b"), false))));
+        assertNull(list.firstInRange(new LexRange(bytes("bb"), false, bytes("bb"), false)));
     }
 }
