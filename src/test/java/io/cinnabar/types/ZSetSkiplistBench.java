@@ -23,6 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * mvn -o -q test-compile
  * java -cp target/test-classes:target/classes:$(cat target/jmh.cp) org.openjdk.jmh.Main ZSetSkiplistBench
  * </pre>
+ *
+ * <p>On a machine shared with other work, wall-clock throughput swings with the load; {@link #main}
+ * runs the same operations and reports nanoseconds of this thread's CPU time per operation,
+ * which the load disturbs much less (caches shared with other processes still do):
+ * {@code java -cp target/test-classes:target/classes io.cinnabar.types.ZSetSkiplistBench}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -54,6 +59,26 @@ public class ZSetSkiplistBench {
         newMembers = new byte[NEW_MEMBERS][];
         for (int i = 0; i < NEW_MEMBERS; i++) {
             newMembers[i] = ("fresh:" + i).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    public static void main(String[] args) {
+        ZSetSkiplistBench bench = new ZSetSkiplistBench();
+        bench.load();
+        int ops = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        String[] names = {"insertThenRemove", "updateScore", "rank", "range0to99"};
+        for (int round = 0; round < 3; round++) {
+            for (int b = 0; b < names.length; b++) {
+                long sink = 0;
+                long start = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < ops; i++) {
+                    sink += b == 0 ? bench.insertThenRemove() : b == 1 ? bench.updateScore()
+                            : b == 2 ? bench.rank() : (long) bench.range0to99();
+                }
+                double nanos = (threads.getCurrentThreadCpuTime() - start) / (double) ops;
+                System.out.printf("round %d %-18s %9.1f ns cpu/op (%d)%n", round, names[b], nanos, sink & 1);
+            }
         }
     }
 
