@@ -252,7 +252,7 @@ public final class GeoCommands {
         }
         int elements = (argc - longIdx) / 3;
         double[] xy = new double[2];
-        double[] scores = new double[elements];
+        double[] scores = limits.scores(elements);
         for (int i = 0; i < elements; i++) {
             parseLongLat(ctx, longIdx + 3 * i, xy);
             scores[i] = GeoHash.encodeWGS84(xy[0], xy[1]);
@@ -273,13 +273,13 @@ public final class GeoCommands {
             }
             z = maxEntries == 0 || maxValue < ctx.arg(longIdx + 2).length ? ZSetValue.newSkiplist(elements) : ZSetValue.newListpack();
             created = true;
-        } else if (!anyChange(ctx, z, longIdx, scores, flags)) {
+        } else if (!anyChange(ctx, z, longIdx, scores, elements, flags)) {
             ctx.reply.integer(0);
             return;
         } else {
             db.lookupWrite(key);
         }
-        ZSetValue.AddResult result = new ZSetValue.AddResult();
+        ZSetValue.AddResult result = limits.addResult;
         int changed = 0;
         try {
             for (int i = 0; i < elements; i++) {
@@ -299,8 +299,8 @@ public final class GeoCommands {
         ctx.reply.integer(changed);
     }
 
-    private static boolean anyChange(CommandContext ctx, ZSetValue z, int longIdx, double[] scores, int flags) {
-        for (int i = 0; i < scores.length; i++) {
+    private static boolean anyChange(CommandContext ctx, ZSetValue z, int longIdx, double[] scores, int elements, int flags) {
+        for (int i = 0; i < elements; i++) {
             if (z.wouldChange(scores[i], ctx.arg(longIdx + 3 * i + 2), flags)) {
                 return true;
             }

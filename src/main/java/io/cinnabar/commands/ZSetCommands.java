@@ -34,14 +34,35 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ZSetCommands {
     private ZSetCommands() {}
 
-    /** The listpack limits of one server, read on every write so CONFIG SET applies at once. */
+    /**
+     * The listpack limits of one server, read on every write so CONFIG SET applies at once; also
+     * the scratch ZADD and GEOADD reuse so a write allocates nothing of its own (only the data
+     * thread runs commands, one at a time, so one scratch per server is enough).
+     */
     static final class Limits {
+        /** Scratch arrays up to this many scores are kept for the next command. */
+        private static final int KEPT_SCORES = 1024;
+
         final Param.Num entries;
         final Param.Num value;
+        final ZSetValue.AddResult addResult = new ZSetValue.AddResult();
+        private double[] scores = new double[16];
 
         Limits(Config config) {
             entries = config.effectiveNum("zset-max-listpack-entries");
             value = config.effectiveNum("zset-max-listpack-value");
+        }
+
+        /** An array of at least n scores, reused across commands unless unusually large. */
+        double[] scores(int n) {
+            if (n <= scores.length) {
+                return scores;
+            }
+            double[] larger = new double[n];
+            if (n <= KEPT_SCORES) {
+                scores = larger;
+            }
+            return larger;
         }
     }
 
@@ -248,7 +269,7 @@ public final class ZSetCommands {
         if (incr && elements > 1) {
             throw new CommandError("ERR INCR option supports a single increment-element pair");
         }
-        double[] scores = new double[elements];
+        double[] scores = limits.scores(elements);
         for (int j = 0; j < elements; j++) {
             scores[j] = parseScore(ctx.arg(scoreIdx + 2 * j), CommandError.NOT_FLOAT);
         }
@@ -265,7 +286,7 @@ public final class ZSetCommands {
             }
             z = maxEntries == 0 || maxValue < ctx.arg(scoreIdx + 1).length ? ZSetValue.newSkiplist(elements) : ZSetValue.newListpack();
             created = true;
-        } else if (!anyChange(z, ctx, scoreIdx, scores, flags)) {
+        } else if (!anyChange(z, ctx, scoreIdx, scores, elements, flags)) {
             // Nothing will change: answer as the loop below would, without announcing a write.
             int processed = 0;
             double score = 0;
@@ -289,7 +310,7 @@ public final class ZSetCommands {
         } else {
             db.lookupWrite(key);
         }
-        ZSetValue.AddResult result = new ZSetValue.AddResult();
+        ZSetValue.AddResult result = limits.addResult;
         int added = 0;
         int updated = 0;
         int processed = 0;
@@ -325,8 +346,8 @@ public final class ZSetCommands {
     }
 
     /** True if some score-member pair would add or update (checked against the current set). */
-    private static boolean anyChange(ZSetValue z, CommandContext ctx, int scoreIdx, double[] scores, int flags) {
-        for (int j = 0; j < scores.length; j++) {
+    private static boolean anyChange(ZSetValue z, CommandContext ctx, int scoreIdx, double[] scores, int elements, int flags) {
+        for (int j = 0; j < elements; j++) {
             if (z.wouldChange(scores[j], ctx.arg(scoreIdx + 1 + 2 * j), flags)) {
                 return true;
             }

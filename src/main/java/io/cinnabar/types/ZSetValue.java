@@ -243,7 +243,7 @@ public final class ZSetValue implements TypedValue {
             if (n == null) {
                 return -1;
             }
-            rank = zsl.rank(((ZSkipList.Node) n).score, member) - 1;
+            rank = zsl.rankOf((ZSkipList.Node) n) - 1;
         }
         return reverse ? size - 1 - rank : rank;
     }
@@ -632,10 +632,10 @@ public final class ZSetValue implements TypedValue {
             if (first == null) {
                 return 0;
             }
-            long count = zsl.length() - (zsl.rank(first.score, first.member) - 1);
+            long count = zsl.length() - (zsl.rankOf(first) - 1);
             ZSkipList.Node last = zsl.lastInRange(range);
             if (last != null) {
-                count -= zsl.length() - zsl.rank(last.score, last.member);
+                count -= zsl.length() - zsl.rankOf(last);
             }
             return count;
         }

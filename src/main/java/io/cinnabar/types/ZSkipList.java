@@ -7,31 +7,30 @@ import java.util.concurrent.ThreadLocalRandom;
  * Redis's zskiplist: members ordered by (score, member bytes), with a span on every forward link
  * so ranks are found in O(log n). Levels are drawn with p = 1/4 up to 32, as in Redis.
  *
- * <p>To keep the per-member cost low, level 0 (which every node has, always with span 1) is a
- * plain field; only the quarter of nodes that reach higher get the two small arrays for their
- * upper levels.
+ * <p>Per-member cost and cache misses: a node's links live in the node itself for the levels
+ * nearly every node has (levels 1..3: 63 of 64 nodes), in subclasses sized to the node's level,
+ * so a walk reads a link from the node whose score it just compared, as Redis's inline level
+ * array does, and a level-1 node (three in four) carries no upper-level fields at all. Only
+ * nodes above level 3 keep their higher links in two small arrays.
  */
 public final class ZSkipList {
     public static final int MAX_LEVEL = 32;
+    /** Levels held in fields; links of levels from here up are in {@link TallNode}'s arrays. */
+    private static final int INLINE_LEVELS = 3;
 
-    /** One member. Its level never changes, so a node can be relinked at a new score. */
-    public static final class Node {
+    /**
+     * One member, of level 1 (level 0 in link indexes, always span 1). Its level never changes,
+     * so a node can be relinked at a new score.
+     */
+    public static class Node {
         public final byte[] member;
         double score;
         Node backward;
         Node next;
-        /** Forward links of levels 1.. (index 0 is level 1); null for a level-1 node. */
-        Node[] up;
-        /** Spans of those links. */
-        int[] upSpan;
 
-        Node(byte[] member, double score, int level) {
+        Node(byte[] member, double score) {
             this.member = member;
             this.score = score;
-            if (level > 1) {
-                up = new Node[level - 1];
-                upSpan = new int[level - 1];
-            }
         }
 
         public double score() {
@@ -47,44 +46,130 @@ public final class ZSkipList {
         public Node prev() {
             return backward;
         }
+    }
 
-        int level() {
-            return up == null ? 1 : up.length + 1;
-        }
+    /** A node of level 2: its level-1 link inline. */
+    private static class Node2 extends Node {
+        Node next1;
+        int span1;
 
-        Node forward(int level) {
-            return level == 0 ? next : up[level - 1];
-        }
-
-        void setForward(int level, Node n) {
-            if (level == 0) {
-                next = n;
-            } else {
-                up[level - 1] = n;
-            }
-        }
-
-        int span(int level) {
-            return level == 0 ? 1 : upSpan[level - 1];
-        }
-
-        void setSpan(int level, int span) {
-            if (level > 0) {
-                upSpan[level - 1] = span;
-            }
-        }
-
-        /** Bytes this node holds beyond its member array. */
-        long memoryUsage() {
-            long size = 40;
-            if (up != null) {
-                size += 2 * ((16L + 4L * up.length + 7) & ~7L);
-            }
-            return size;
+        Node2(byte[] member, double score) {
+            super(member, score);
         }
     }
 
-    private final Node header = new Node(null, 0, MAX_LEVEL);
+    /** A node of level 3. */
+    private static class Node3 extends Node2 {
+        Node next2;
+        int span2;
+
+        Node3(byte[] member, double score) {
+            super(member, score);
+        }
+    }
+
+    /** A node above level 3: links of levels 3.. in arrays (index 0 is level 3). */
+    private static final class TallNode extends Node3 {
+        final Node[] up;
+        final int[] upSpan;
+
+        TallNode(byte[] member, double score, int level) {
+            super(member, score);
+            up = new Node[level - INLINE_LEVELS];
+            upSpan = new int[level - INLINE_LEVELS];
+        }
+    }
+
+    private static Node newNode(byte[] member, double score, int level) {
+        switch (level) {
+            case 1:
+                return new Node(member, score);
+            case 2:
+                return new Node2(member, score);
+            case 3:
+                return new Node3(member, score);
+            default:
+                return new TallNode(member, score, level);
+        }
+    }
+
+    private static int levelOf(Node x) {
+        if (x instanceof TallNode) {
+            return ((TallNode) x).up.length + INLINE_LEVELS;
+        }
+        return x instanceof Node3 ? 3 : x instanceof Node2 ? 2 : 1;
+    }
+
+    private static Node forward(Node x, int level) {
+        switch (level) {
+            case 0:
+                return x.next;
+            case 1:
+                return ((Node2) x).next1;
+            case 2:
+                return ((Node3) x).next2;
+            default:
+                return ((TallNode) x).up[level - INLINE_LEVELS];
+        }
+    }
+
+    private static void setForward(Node x, int level, Node n) {
+        switch (level) {
+            case 0:
+                x.next = n;
+                break;
+            case 1:
+                ((Node2) x).next1 = n;
+                break;
+            case 2:
+                ((Node3) x).next2 = n;
+                break;
+            default:
+                ((TallNode) x).up[level - INLINE_LEVELS] = n;
+        }
+    }
+
+    private static int span(Node x, int level) {
+        switch (level) {
+            case 0:
+                return 1;
+            case 1:
+                return ((Node2) x).span1;
+            case 2:
+                return ((Node3) x).span2;
+            default:
+                return ((TallNode) x).upSpan[level - INLINE_LEVELS];
+        }
+    }
+
+    private static void setSpan(Node x, int level, int span) {
+        switch (level) {
+            case 0:
+                break;
+            case 1:
+                ((Node2) x).span1 = span;
+                break;
+            case 2:
+                ((Node3) x).span2 = span;
+                break;
+            default:
+                ((TallNode) x).upSpan[level - INLINE_LEVELS] = span;
+        }
+    }
+
+    /**
+     * Bytes a node holds beyond its member array, with compressed references: 32 for level 1,
+     * 8 more per inline level, and a tall node's two arrays.
+     */
+    private static long memoryOf(Node x) {
+        int level = levelOf(x);
+        if (level <= INLINE_LEVELS) {
+            return 32 + 8L * (level - 1);
+        }
+        return 56 + 2 * ((16L + 4L * (level - INLINE_LEVELS) + 7) & ~7L);
+    }
+
+    private final Node header = newNode(null, 0, MAX_LEVEL);
     private Node tail;
     private int length;
     private int level = 1;
@@ -130,8 +215,8 @@ public final class ZSkipList {
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
             Node f;
-            while ((f = x.forward(i)) != null && before(f, score, member)) {
-                rank[i] += x.span(i);
+            while ((f = forward(x, i)) != null && before(f, score, member)) {
+                rank[i] += span(x, i);
                 x = f;
             }
             update[i] = x;
@@ -140,33 +225,33 @@ public final class ZSkipList {
 
     /** Inserts a member that is not in the list yet. */
     public Node insert(double score, byte[] member) {
-        Node n = new Node(member, score, randomLevel());
-        nodeMemory += n.memoryUsage();
+        Node n = newNode(member, score, randomLevel());
+        nodeMemory += memoryOf(n);
         link(n);
         return n;
     }
 
     private void link(Node x) {
         walkTo(x.score, x.member);
-        int lvl = x.level();
+        int lvl = levelOf(x);
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rank[i] = 0;
                 update[i] = header;
-                header.setSpan(i, length);
+                setSpan(header, i, length);
             }
             level = lvl;
         }
         for (int i = 0; i < lvl; i++) {
             Node u = update[i];
-            x.setForward(i, u.forward(i));
-            u.setForward(i, x);
+            setForward(x, i, forward(u, i));
+            setForward(u, i, x);
             int crossed = (int) (rank[0] - rank[i]);
-            x.setSpan(i, u.span(i) - crossed);
-            u.setSpan(i, crossed + 1);
+            setSpan(x, i, span(u, i) - crossed);
+            setSpan(u, i, crossed + 1);
         }
         for (int i = lvl; i < level; i++) {
-            update[i].setSpan(i, update[i].span(i) + 1);
+            setSpan(update[i], i, span(update[i], i) + 1);
         }
         x.backward = update[0] == header ? null : update[0];
         if (x.next != null) {
@@ -181,11 +266,11 @@ public final class ZSkipList {
     private void unlink(Node x) {
         for (int i = 0; i < level; i++) {
             Node u = update[i];
-            if (u.forward(i) == x) {
-                u.setSpan(i, u.span(i) + x.span(i) - 1);
-                u.setForward(i, x.forward(i));
+            if (forward(u, i) == x) {
+                setSpan(u, i, span(u, i) + span(x, i) - 1);
+                setForward(u, i, forward(x, i));
             } else {
-                u.setSpan(i, u.span(i) - 1);
+                setSpan(u, i, span(u, i) - 1);
             }
         }
         if (x.next != null) {
@@ -193,7 +278,7 @@ public final class ZSkipList {
         } else {
             tail = x.backward;
         }
-        while (level > 1 && header.forward(level - 1) == null) {
+        while (level > 1 && forward(header, level - 1) == null) {
             level--;
         }
         length--;
@@ -201,10 +286,9 @@ public final class ZSkipList {
     }
 
     private static void clearLinks(Node x) {
-        x.next = null;
         x.backward = null;
-        if (x.up != null) {
-            Arrays.fill(x.up, null);
+        for (int i = levelOf(x) - 1; i >= 0; i--) {
+            setForward(x, i, null);
         }
     }
 
@@ -214,7 +298,7 @@ public final class ZSkipList {
         Node x = update[0].next;
         if (x != null && x.score == score && Arrays.equals(x.member, member)) {
             unlink(x);
-            nodeMemory -= x.memoryUsage();
+            nodeMemory -= memoryOf(x);
             return x;
         }
         return null;
@@ -235,22 +319,26 @@ public final class ZSkipList {
         link(x);
     }
 
-    /** 1-based rank of the member with this score, 0 if absent. */
-    public long rank(double score, byte[] member) {
+    /**
+     * 1-based rank of a node in the list. Knowing the node (from the member dict), the walk stops
+     * on identity rather than comparing member bytes at each level.
+     */
+    public long rankOf(Node node) {
+        double score = node.score;
+        byte[] member = node.member;
         Node x = header;
         long r = 0;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = x.forward(i)) != null
-                    && (f.score < score || (f.score == score && Arrays.compareUnsigned(f.member, member) <= 0))) {
-                r += x.span(i);
+            while ((f = forward(x, i)) != null && (f == node || before(f, score, member))) {
+                r += span(x, i);
                 x = f;
             }
-            if (x.member != null && x.score == score && Arrays.equals(x.member, member)) {
+            if (x == node) {
                 return r;
             }
         }
-        return 0;
+        throw new IllegalStateException("node not in this list");
     }
 
     /** The node at a 1-based rank, or null when out of range. */
@@ -262,8 +350,8 @@ public final class ZSkipList {
         long traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = x.forward(i)) != null && traversed + x.span(i) <= target) {
-                traversed += x.span(i);
+            while ((f = forward(x, i)) != null && traversed + span(x, i) <= target) {
+                traversed += span(x, i);
                 x = f;
             }
             if (traversed == target) {
@@ -299,7 +387,7 @@ public final class ZSkipList {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = x.forward(i)) != null && !range.aboveMin(f)) {
+            while ((f = forward(x, i)) != null && !range.aboveMin(f)) {
                 x = f;
             }
         }
@@ -315,7 +403,7 @@ public final class ZSkipList {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = x.forward(i)) != null && range.belowMax(f)) {
+            while ((f = forward(x, i)) != null && range.belowMax(f)) {
                 x = f;
             }
         }
@@ -332,7 +420,7 @@ public final class ZSkipList {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = x.forward(i)) != null && !range.aboveMin(f)) {
+            while ((f = forward(x, i)) != null && !range.aboveMin(f)) {
                 x = f;
             }
             update[i] = x;
@@ -354,8 +442,8 @@ public final class ZSkipList {
         long traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = x.forward(i)) != null && traversed + x.span(i) < start) {
-                traversed += x.span(i);
+            while ((f = forward(x, i)) != null && traversed + span(x, i) < start) {
+                traversed += span(x, i);
                 x = f;
             }
             update[i] = x;
@@ -376,7 +464,7 @@ public final class ZSkipList {
     /** With {@link #update} pointing before x on every level, unlinking x keeps it valid for x.next. */
     private void deleteAfterWalk(Node x, Removal removal) {
         unlink(x);
-        nodeMemory -= x.memoryUsage();
+        nodeMemory -= memoryOf(x);
         if (removal != null) {
             removal.removed(x);
         }
@@ -402,15 +490,15 @@ public final class ZSkipList {
         for (int i = 1; i < level; i++) {
             long pos = 0;
             Node x = header;
-            while (x.forward(i) != null) {
-                Node f = x.forward(i);
+            while (forward(x, i) != null) {
+                Node f = forward(x, i);
                 long steps = 0;
                 Node y = x;
                 while (y != f) {
                     y = y == header ? header.next : y.next;
                     steps++;
                 }
-                if (steps != x.span(i)) {
+                if (steps != span(x, i)) {
                     throw new IllegalStateException("span wrong on level " + i + " at " + pos);
                 }
                 pos += steps;

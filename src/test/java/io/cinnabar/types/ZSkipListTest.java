@@ -3,6 +3,7 @@ package io.cinnabar.types;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -82,14 +83,13 @@ class ZSkipListTest {
         for (Entry e : model) {
             assertEquals(e.score, n.score());
             assertEquals(new String(e.member, StandardCharsets.UTF_8), new String(n.member, StandardCharsets.UTF_8));
-            assertEquals(rank, list.rank(e.score, e.member));
+            assertEquals(rank, list.rankOf(n));
             assertEquals(n, list.byRank(rank));
             n = n.next();
             rank++;
         }
         assertNull(n);
         assertNull(list.byRank(rank));
-        assertEquals(0, list.rank(12345.5, bytes("absent")));
         // Score ranges both ways, open and closed ends.
         for (double lo = -100; lo <= 100; lo += 37.5) {
             for (boolean open : new boolean[] {false, true}) {
@@ -107,6 +107,38 @@ class ZSkipListTest {
                 }
             }
         }
+    }
+
+    /**
+     * Enough members that nodes of every inline level and many tall ones (level 4 and up, links in
+     * arrays) are created, relinked by score updates and removed, with links and spans checked.
+     */
+    @Test
+    void tallNodesKeepLinksAndSpansThroughUpdatesAndDeletes() {
+        Random r = new Random(11);
+        ZSkipList list = new ZSkipList();
+        List<ZSkipList.Node> nodes = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            nodes.add(list.insert(r.nextInt(1000), bytes("m" + i)));
+        }
+        list.verify();
+        for (int i = 0; i < 60_000; i++) {
+            list.updateScore(nodes.get(r.nextInt(nodes.size())), r.nextInt(1000));
+        }
+        list.verify();
+        for (int i = 0; i < 30_000; i++) {
+            ZSkipList.Node n = nodes.remove(nodes.size() - 1 - r.nextInt(nodes.size() / 2));
+            assertEquals(n, list.delete(n.score(), n.member));
+        }
+        list.verify();
+        assertEquals(30_000, list.length());
+        for (ZSkipList.Node n : nodes.subList(0, 200)) {
+            assertEquals(n, list.byRank(list.rankOf(n)));
+        }
+        long before = list.nodeMemory();
+        ZSkipList.Node n = nodes.get(0);
+        list.delete(n.score(), n.member);
+        assertTrue(list.nodeMemory() >= before - (56 + 2 * 136) && list.nodeMemory() <= before - 32);
     }
 
     @Test
@@ -128,7 +160,7 @@ class ZSkipListTest {
         assertEquals(3, list.deleteRange(new LexRange(bytes("b"), true, bytes("d"), false), null));
         list.verify();
         assertEquals(4, list.length());
-        assertEquals(3, list.rank(0, bytes("b")));
-        assertEquals(0, list.rank(0, bytes("bb")));
+        assertEquals(3, list.rankOf(list.firstInRange(new LexRange(bytes("b"), false, bytes("b"), false))));
+        assertNull(list.firstInRange(new LexRange(bytes("bb"), false, bytes("bb"), false)));
     }
 }
