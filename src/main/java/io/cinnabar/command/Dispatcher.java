@@ -94,6 +94,10 @@ public final class Dispatcher {
             ctx.reply.simple("QUEUED");
             return;
         }
+        if (!server.scriptsRunInline() && (spec.runsScripts || (transaction != null && transaction.runsScripts() && spec.name.equals("exec")))) {
+            server.deferScript(client, spec, argv);
+            return;
+        }
         call(ctx, spec, argv);
     }
 

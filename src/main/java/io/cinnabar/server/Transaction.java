@@ -11,11 +11,18 @@ public final class Transaction {
     private final List<byte[][]> argvs = new ArrayList<>();
     private boolean aborted;
     private boolean mayWrite;
+    private boolean runsScripts;
 
     public void queue(CommandSpec spec, byte[][] argv) {
         specs.add(spec);
         argvs.add(argv);
         mayWrite |= spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE);
+        runsScripts |= spec.runsScripts;
+    }
+
+    /** True if EXEC will run a script (EVAL, FCALL...): the dispatcher hands it to a task. */
+    public boolean runsScripts() {
+        return runsScripts;
     }
 
     public int size() {
