@@ -114,6 +114,11 @@ final class InfoCommand {
     }
 
     long usedMemory() {
+        return usedMemory(server);
+    }
+
+    /** INFO used_memory: what maxmemory is compared with. */
+    static long usedMemory(Server server) {
         return BASELINE_MEMORY + server.keyspace().memory();
     }
 

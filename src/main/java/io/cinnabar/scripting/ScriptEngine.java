@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.concurrent.TimeUnit;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScriptEngine {
     public static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
     public static final String BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
     private static final Logger log = LoggerFactory.getLogger("cinnabar");
 
@@ -45,13 +48,22 @@ public final class ScriptEngine {
     private final LuaSandbox sandbox;
     private final Map<String, CachedScript> cache = new HashMap<>();
     private final Client scriptClient;
+    private final io.cinnabar.config.Param.Num maxmemory;
+    private final LongSupplier usedMemory;
+    private Function<byte[], CachedScript> functionLookup = name -> null;
     /** The script being run, or null. */
     private ScriptRun running;
 
-    public ScriptEngine(Server server) {
+    /** usedMemory: INFO's used_memory, compared with maxmemory as Redis's OOM state. */
+    public ScriptEngine(Server server, LongSupplier usedMemory) {
         this.server = server;
+        this.usedMemory = usedMemory;
+        // Read, not marked effective: only scripts act on it until eviction is built.
+        this.maxmemory = server.config().num("maxmemory");
         this.scriptClient = server.newInternalClient();
         scriptClient.setInExec(true); // blocking commands answer at once inside scripts
+        scriptClient.setCalledFromScript();
+        server.setScriptGate(this::refuseByFlags);
         this.sandbox = new LuaSandbox(hook, RedisApi.create(this), () -> running != null && running.killed());
         busyThreshold = server.config().effectiveNum("busy-reply-threshold");
     }
@@ -139,6 +151,58 @@ public final class ScriptEngine {
         return cache.size();
     }
 
+    // ---------------------------------------------------------------- flags
+
+    void setFunctionLookup(Function<byte[], CachedScript> lookup) {
+        this.functionLookup = lookup;
+    }
+
+    /** Redis's OOM state: maxmemory is set and used memory is past it. */
+    private boolean overMaxmemory() {
+        long max = maxmemory.value();
+        return max > 0 && usedMemory.getAsLong() > max;
+    }
+
+    /**
+     * What Redis's processCommand refuses from a script's declared flags before running or
+     * queueing it (evalGetCommandFlags/fcallGetCommandFlags): a script with flags is deny-oom
+     * unless it says allow-oom or no-writes. Without a cluster or replication there is nothing
+     * else to refuse: no-cluster matters only with cluster-enabled ("Can not run script on
+     * cluster, 'no-cluster' flag is set."), allow-stale only on a replica whose link is down
+     * with replica-serve-stale-data no (-MASTERDOWN for scripts without it, flags or not).
+     */
+    private String refuseByFlags(Client client, CommandSpec spec, byte[][] argv) {
+        if (!overMaxmemory()) {
+            return null;
+        }
+        Shebang declared = declaredFlags(spec, argv[1]);
+        if (declared == null || declared.compatMode || declared.has(Shebang.ALLOW_OOM) || declared.has(Shebang.NO_WRITES)) {
+            return null;
+        }
+        return OOM;
+    }
+
+    /** The flags of the script or function a command names, or null if unknown (it fails later). */
+    private Shebang declaredFlags(CommandSpec spec, byte[] scriptOrName) {
+        if (spec.name.startsWith("fcall")) {
+            CachedScript f = functionLookup.apply(scriptOrName);
+            return f == null ? null : f.shebang;
+        }
+        if (spec.name.startsWith("evalsha")) {
+            CachedScript s = bySha(scriptOrName);
+            return s == null ? null : s.shebang;
+        }
+        CachedScript s = cache.get(RedisApi.sha1hex(scriptOrName));
+        if (s != null) {
+            return s.shebang;
+        }
+        try {
+            return Shebang.parse(scriptOrName);
+        } catch (CommandError e) {
+            return null; // EVAL reports it
+        }
+    }
+
     // ---------------------------------------------------------------- running
 
     private void run(CommandContext ctx, CachedScript script, int numkeys, boolean readOnlyCommand) {
@@ -156,6 +220,8 @@ public final class ScriptEngine {
         }
         scriptClient.setDbIndex(ctx.client.dbIndex());
         run.busyAfterNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, busyThreshold.value()));
+        // Scripts without flags may not start writing deny-oom commands past maxmemory.
+        run.denyOom = script.shebang.compatMode && overMaxmemory();
         execute(run);
         reply(run, ctx.reply);
     }
@@ -336,10 +402,13 @@ public final class ScriptEngine {
         if (spec.has(CommandFlag.NOSCRIPT) || (spec.parent != null && spec.parent.has(CommandFlag.NOSCRIPT))) {
             return ScriptErrors.errorTable("This Redis command is not allowed from script");
         }
+        if (spec.has(CommandFlag.WRITE) && run.readOnly) {
+            return ScriptErrors.errorTable("Write commands are not allowed from read-only scripts.");
+        }
+        if (run.denyOom && !run.wrote && spec.has(CommandFlag.DENYOOM)) {
+            return ScriptErrors.errorTable("-" + OOM);
+        }
         if (spec.has(CommandFlag.WRITE)) {
-            if (run.readOnly) {
-                return ScriptErrors.errorTable("Write commands are not allowed from read-only scripts.");
-            }
             run.wrote = true;
         }
         // The propagation stream will attach here: each write of the script is emitted as its

@@ -25,6 +25,8 @@ final class ScriptRun {
 
     /** SCRIPT KILL or SHUTDOWN NOSAVE asked the script to stop (set from a coroutine's thread too). */
     volatile boolean killRequested;
+    /** Over maxmemory when a script without flags started: its first deny-oom command fails. */
+    boolean denyOom;
     /** The script ran a write command: SCRIPT KILL may no longer stop it. */
     volatile boolean wrote;
 

@@ -203,6 +203,22 @@ public final class Server {
 
     private final List<Runnable> afterBusy = new ArrayList<>();
 
+    /** Refuses a script command before it runs or is queued: an error text, or null to go on. */
+    public interface ScriptGate {
+        String refuse(Client c, CommandSpec spec, byte[][] argv);
+    }
+
+    private ScriptGate scriptGate = (c, spec, argv) -> null;
+
+    /** The scripting module's check of a script's declared flags (allow-oom...). */
+    public void setScriptGate(ScriptGate gate) {
+        this.scriptGate = gate;
+    }
+
+    public ScriptGate scriptGate() {
+        return scriptGate;
+    }
+
     /**
      * Reads and answers other clients from inside a busy script (the dispatcher turns away all but
      * allow-busy commands). No-op on a data thread that cannot be re-entered.
