@@ -223,7 +223,9 @@ public final class ScriptEngine {
         // Scripts without flags may not start writing deny-oom commands past maxmemory.
         run.denyOom = script.shebang.compatMode && overMaxmemory();
         execute(run);
-        reply(run, ctx.reply);
+        if (!ctx.client.isClosed()) { // it may have gone while the script was busy
+            reply(run, ctx.reply);
+        }
     }
 
     private static LuaTable array(CommandContext ctx, int from, int count) {

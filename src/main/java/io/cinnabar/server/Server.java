@@ -227,12 +227,20 @@ public final class Server {
         if (!(dataThread instanceof EventsWhileBlocked)) {
             return;
         }
+        // Others' commands must not move the script's clock or its no-touch mode.
+        boolean clockWasFrozen = keyspace.clockFrozen();
+        boolean noTouch = keyspace.noTouch();
+        keyspace.holdClock();
         processingWhileBlocked = true;
         try {
             ((EventsWhileBlocked) dataThread).processEventsWhileBlocked();
             flushPending();
         } finally {
             processingWhileBlocked = false;
+            keyspace.setNoTouch(noTouch);
+            if (!clockWasFrozen) {
+                keyspace.unfreezeClock();
+            }
         }
     }
 

@@ -129,4 +129,23 @@ class ScriptInlineBusyTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void othersServedWhileBusyDoNotMoveTheScriptsClock(int ioThreads) {
+        // As in Redis, a key that expires while the script runs is still there for the script.
+        String script = "redis.call('set', KEYS[1], 'v', 'px', 50)\n"
+                + "local t = redis.call('time') local start = t[1] * 1000000 + t[2]\n"
+                + "repeat t = redis.call('time') until t[1] * 1000000 + t[2] - start > 600000\n"
+                + "return redis.call('get', KEYS[1])";
+        try (CinnabarFixture s = start(ioThreads); RespClient caller = s.client(); RespClient other = s.client()) {
+            caller.send("EVAL", script, "1", "k");
+            awaitBusy(other, ScriptBusyTest.BUSY);
+            for (int i = 0; i < 5; i++) {
+                other.callText("PING"); // each is dispatched (and turned away) inside the script
+            }
+            assertEquals("$1\r\nv\r\n", caller.read().text());
+            assertEquals("$-1\r\n", caller.callText("GET", "k"));
+        }
+    }
 }
