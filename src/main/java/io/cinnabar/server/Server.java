@@ -203,6 +203,19 @@ public final class Server {
 
     private final List<Runnable> afterBusy = new ArrayList<>();
 
+    /**
+     * Runs a timer's work now, or once the busy script ends: a task that was already due when
+     * the script went busy can be run by {@link #processEventsWhileBlocked}, and unblocking a
+     * client or ending a pause there would turn its waiting requests away with -BUSY.
+     */
+    public void whenNotBusy(Runnable task) {
+        if (busyReply == null) {
+            task.run();
+        } else {
+            afterBusy.add(task);
+        }
+    }
+
     /** Refuses a script command before it runs or is queued: an error text, or null to go on. */
     public interface ScriptGate {
         String refuse(Client c, CommandSpec spec, byte[][] argv);
@@ -281,7 +294,7 @@ public final class Server {
     private void runDeferredScript(Client c, CommandSpec spec, byte[][] argv, boolean suppressReply) {
         if (busyReply != null) {
             // Handed over just before another script went busy: it runs once that one ends.
-            afterBusy.add(() -> runDeferredScript(c, spec, argv, suppressReply));
+            whenNotBusy(() -> runDeferredScript(c, spec, argv, suppressReply));
             return;
         }
         if (c.isClosed()) {
