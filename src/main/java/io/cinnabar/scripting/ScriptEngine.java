@@ -64,7 +64,8 @@ public final class ScriptEngine {
         scriptClient.setInExec(true); // blocking commands answer at once inside scripts
         scriptClient.setCalledFromScript();
         server.setScriptGate(this::refuseByFlags);
-        this.sandbox = new LuaSandbox(hook, RedisApi.create(this), () -> running != null && running.killed());
+        this.sandbox = new LuaSandbox(hook, RedisApi.create(this), () -> running != null && running.killed(),
+                this::serveFromCoroutine);
         busyThreshold = server.config().effectiveNum("busy-reply-threshold");
     }
 
@@ -261,19 +262,30 @@ public final class ScriptEngine {
     /**
      * Every thousand instructions: past busy-reply-threshold the script goes busy, and from then on
      * other clients are served here (Redis's processEventsWhileBlocked from its count hook); then
-     * a kill is raised. A coroutine runs on a thread of its own while the data thread waits for
-     * it, so there only the kill is checked.
+     * a kill is raised. A coroutine runs on a thread of its own while the data thread waits in
+     * resume, so there the hook yields to its resumer, which serves (see {@link ServingCoroutines}).
      */
     private void check(ScriptRun run) {
-        if (run.caller != null && server.dataThread().inEventLoop()) {
-            if (!run.busy && run.busyAfterNanos > 0 && System.nanoTime() - run.startNanos >= run.busyAfterNanos) {
-                goBusy(run);
-            }
-            if (run.busy) {
+        if (run.caller != null) {
+            boolean due = run.busy || (run.busyAfterNanos > 0 && System.nanoTime() - run.startNanos >= run.busyAfterNanos);
+            if (due && server.dataThread().inEventLoop()) {
+                if (!run.busy) {
+                    goBusy(run);
+                }
                 server.processEventsWhileBlocked();
+            } else if (due) {
+                sandbox.coroutines.yieldToServe(); // back here once the data thread has served
             }
         }
         run.checkKilled();
+    }
+
+    /** A coroutine's hook asked its resumer to serve clients: check again on this thread. */
+    private void serveFromCoroutine() {
+        ScriptRun run = running;
+        if (run != null) {
+            check(run);
+        }
     }
 
     private void goBusy(ScriptRun run) {

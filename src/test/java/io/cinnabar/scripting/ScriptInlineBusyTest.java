@@ -148,4 +148,26 @@ class ScriptInlineBusyTest {
             assertEquals("$-1\r\n", caller.callText("GET", "k"));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aScriptBusyInsideACoroutineServesClientsAndIsKilled(int ioThreads) {
+        // luaj runs a coroutine on a thread of its own: the script must still go busy and die.
+        String script = "local co = coroutine.wrap(function() local inner = coroutine.create(function()\n"
+                + "while true do end end) coroutine.yield(coroutine.resume(inner)) end)\n"
+                + "return co()";
+        try (CinnabarFixture s = start(ioThreads); RespClient caller = s.client(); RespClient other = s.client()) {
+            caller.send("EVAL", script, "0");
+            awaitBusy(other, ScriptBusyTest.BUSY);
+            assertEquals(ScriptBusyTest.BUSY, other.callText("GET", "x"));
+            long kill = System.nanoTime();
+            assertEquals("+OK\r\n", other.callText("SCRIPT", "KILL"));
+            assertTrue(caller.read().text().startsWith("-ERR Script killed by user with SCRIPT KILL... script: "));
+            assertWithin(KILLED_WITHIN_MILLIS, kill, "the kill");
+            assertEquals("+PONG\r\n", other.callText("PING"));
+            assertEquals("*2\r\n:1\r\n:2\r\n", caller.callText("EVAL",
+                    "local co = coroutine.wrap(function(a) local b = coroutine.yield(a) return b end)\n"
+                    + "return {co(1), co(2)}", "0"), "coroutines still pass values");
+        }
+    }
 }
