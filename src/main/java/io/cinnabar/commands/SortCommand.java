@@ -6,7 +6,6 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
-import io.cinnabar.server.Client;
 import io.cinnabar.server.Server;
 import io.cinnabar.types.HashValue;
 import io.cinnabar.types.ListValue;
