@@ -36,6 +36,12 @@ public final class CommandSpec {
 
     CommandHandler handler;
 
+    /**
+     * Set by the scripting module on EVAL, FCALL and their variants: such a command runs in a
+     * task of the data thread, from where a busy script can answer other clients.
+     */
+    public boolean runsScripts;
+
     /** Compiled key specs, built on first use by {@link KeyExtractor}. */
     KeyExtractor.Plan keyPlan;
 

@@ -88,6 +88,13 @@ public final class Dispatcher {
             reject(ctx, spec, "ERR Replica can't interact with the keyspace");
             return;
         }
+        if (spec.runsScripts) {
+            String refusal = server.scriptGate().refuse(client, spec, argv);
+            if (refusal != null) {
+                reject(ctx, spec, refusal);
+                return;
+            }
+        }
         if (client.inPubSubMode() && !ctx.reply.resp3() && !ALLOWED_WHILE_SUBSCRIBED.contains(spec.name)) {
             reject(ctx, spec, "ERR Can't execute '" + spec.name
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -105,6 +112,10 @@ public final class Dispatcher {
             transaction.queue(spec, argv);
             client.setLastCommand(spec);
             ctx.reply.simple("QUEUED");
+            return;
+        }
+        if (!server.scriptsRunInline() && (spec.runsScripts || (transaction != null && transaction.runsScripts() && spec.name.equals("exec")))) {
+            server.deferScript(client, spec, argv);
             return;
         }
         call(ctx, spec, argv);

@@ -61,6 +61,8 @@ public final class FunctionCommands {
         CommandTable t = server.commandTable();
         t.bind("fcall", ctx -> fcall(ctx, functions, false));
         t.bind("fcall_ro", ctx -> fcall(ctx, functions, true));
+        t.get("fcall").runsScripts = true;
+        t.get("fcall_ro").runsScripts = true;
         t.bind("function|load", ctx -> load(ctx, functions));
         t.bind("function|delete", ctx -> {
             if (!functions.delete(ctx.arg(2))) {

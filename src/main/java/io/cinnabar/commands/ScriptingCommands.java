@@ -35,13 +35,16 @@ public final class ScriptingCommands {
     private ScriptingCommands() {}
 
     static void install(Server server) {
-        ScriptEngine engine = new ScriptEngine(server);
+        ScriptEngine engine = new ScriptEngine(server, () -> server.keyspace().usedMemory());
         server.info().attach(ScriptEngine.class, engine);
         CommandTable t = server.commandTable();
         t.bind("eval", ctx -> eval(ctx, engine, false, false));
         t.bind("evalsha", ctx -> eval(ctx, engine, true, false));
         t.bind("eval_ro", ctx -> eval(ctx, engine, false, true));
         t.bind("evalsha_ro", ctx -> eval(ctx, engine, true, true));
+        for (String name : new String[] {"eval", "evalsha", "eval_ro", "evalsha_ro"}) {
+            t.get(name).runsScripts = true;
+        }
         t.bind("script|load", ctx -> ctx.reply.bulk(engine.load(ctx.arg(2))));
         t.bind("script|exists", ctx -> {
             ctx.reply.array(ctx.argc() - 2);

@@ -6,7 +6,6 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
-import io.cinnabar.server.Client;
 import io.cinnabar.server.Server;
 import io.cinnabar.types.HashValue;
 import io.cinnabar.types.ListValue;
@@ -81,7 +80,7 @@ public final class SortCommand {
         }
         // A set has no order of its own: one that is not sorted would answer in its hash table
         // order, which a script or a replica must not depend on.
-        if (o.dontSort && source instanceof SetValue && (o.store != null || calledFromScript(ctx.client))) {
+        if (o.dontSort && source instanceof SetValue && (o.store != null || ctx.client.calledFromScript())) {
             o.dontSort = false;
             o.alpha = true;
             o.by = null;
@@ -167,11 +166,6 @@ public final class SortCommand {
             }
         }
         return o;
-    }
-
-    /** The Lua script client is the only client without a connection. */
-    private static boolean calledFromScript(Client client) {
-        return client.id() == 0;
     }
 
     // ---------------------------------------------------------------- loading the vector

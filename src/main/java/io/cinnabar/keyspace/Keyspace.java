@@ -86,6 +86,16 @@ public final class Keyspace {
         frozenClock = false;
     }
 
+    /** True while {@link #now()} is held fixed. */
+    public boolean clockFrozen() {
+        return frozenClock;
+    }
+
+    /** Holds {@link #now()} where it is, without a tick first (a busy script's time). */
+    public void holdClock() {
+        frozenClock = true;
+    }
+
     /** Redis's LRU clock: seconds, in 24 bits. */
     public int lruClock() {
         return (int) ((now / 1000) & 0xFFFFFF);
@@ -142,6 +152,10 @@ public final class Keyspace {
     }
 
     /** While set (CLIENT NO-TOUCH), reads do not refresh keys' access clocks. */
+    public boolean noTouch() {
+        return noTouch;
+    }
+
     public void setNoTouch(boolean noTouch) {
         this.noTouch = noTouch;
     }

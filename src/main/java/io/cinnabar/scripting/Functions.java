@@ -117,6 +117,7 @@ public final class Functions {
     }
 
     public Functions(ScriptEngine engine) {
+        engine.setFunctionLookup(this::function);
         this.engine = engine;
         ReadOnlyTable nonexistent = new ReadOnlyTable();
         nonexistent.rawset("__index", new LuaSandbox.NonexistentGlobal());

@@ -52,7 +52,11 @@ final class LuaSandbox {
     final ReadOnlyTable env = globals;
     private final LuaRandom random = new LuaRandom();
 
-    LuaSandbox(ScriptHook hook, LuaTable redisApi, Killable killable) {
+    /** resume and wrap that let a busy script serve clients from inside a coroutine. */
+    final ServingCoroutines coroutines;
+
+    LuaSandbox(ScriptHook hook, LuaTable redisApi, Killable killable, Runnable serveFromCoroutine) {
+        coroutines = new ServingCoroutines(globals, serveFromCoroutine);
         globals.load(new JseBaseLib());
         globals.load(new org.luaj.vm2.lib.PackageLib()); // the other libraries register in package.loaded
         globals.load(new TableLib());
@@ -108,7 +112,10 @@ final class LuaSandbox {
         table.rawset("foreach", new Foreach(false));
         table.rawset("foreachi", new Foreach(true));
         env.rawset("table", table);
-        env.rawset("coroutine", copy(libraries.get("coroutine"), COROUTINE));
+        ReadOnlyTable coroutine = copy(libraries.get("coroutine"), COROUTINE);
+        coroutine.rawset("resume", coroutines.resumeFunction());
+        coroutine.rawset("wrap", coroutines.wrapFunction());
+        env.rawset("coroutine", coroutine);
         env.rawset("redis", redisApi);
         env.rawset("cjson", LuaCjson.module());
         env.rawset("bit", LuaBit.module());

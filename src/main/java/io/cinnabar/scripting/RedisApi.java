@@ -163,7 +163,7 @@ final class RedisApi {
         if (resp != 2 && resp != 3) {
             throw raise("RESP version must be 2 or 3.");
         }
-        engine.current().resp = resp;
+        engine.running().resp = resp;
         return LuaValue.NONE;
     }
 
@@ -176,7 +176,7 @@ final class RedisApi {
             throw raise("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
         }
         // Kept for the propagation stream: REPL_NONE/AOF/REPLICA will filter what it emits.
-        engine.current().replicationFlags = flags;
+        engine.running().replicationFlags = flags;
         return LuaValue.NONE;
     }
 

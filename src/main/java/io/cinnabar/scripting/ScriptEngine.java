@@ -13,10 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
@@ -31,44 +30,43 @@ import org.slf4j.LoggerFactory;
  * SHA1, commands from scripts through the normal command table on a script client whose replies
  * are parsed back into Lua values.
  *
- * <p>A script runs on its own thread while the data thread waits for it, so the script is as
- * atomic as a command and its commands run directly. If it runs past busy-reply-threshold, the
- * data thread stops waiting and goes back to its clients, answering -BUSY to all but SCRIPT KILL
- * and SHUTDOWN NOSAVE (the dispatcher checks {@link Server#busyReply()}); from then on the script
- * hands each command to the data thread, and its caller gets the reply when it ends. A script
- * that loops forever therefore never wedges the server: SCRIPT KILL reaches it through a flag
- * that luaj's instruction hook checks.
+ * <p>A script runs on the data thread like any command (the dispatcher first hands it to a task of
+ * the loop, see {@link Server#deferScript}). Past busy-reply-threshold it is busy: luaj's
+ * instruction hook re-enters the event loop every thousand instructions to read other clients,
+ * who get -BUSY except for SCRIPT KILL, FUNCTION KILL and SHUTDOWN NOSAVE (the dispatcher checks
+ * {@link Server#busyReply()}); a kill is a flag the same hook then raises on.
  */
 public final class ScriptEngine {
     public static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    static final String OOM = io.cinnabar.command.Dispatcher.OOM;
     public static final String BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
     private static final Logger log = LoggerFactory.getLogger("cinnabar");
-    private static final int SPINS_BEFORE_PARK = 2000;
-    private static final long IDLE_THREAD_SECONDS = 60;
 
     private final Server server;
     private final io.cinnabar.config.Param.Num busyThreshold;
-    private final ScriptHook hook = new ScriptHook();
+    private final ScriptHook hook = new ScriptHook(this::check);
     private final LuaSandbox sandbox;
     private final Map<String, CachedScript> cache = new HashMap<>();
     private final Client scriptClient;
-    private final LinkedBlockingQueue<ScriptRun> queue = new LinkedBlockingQueue<>();
-    private Thread thread;
-    /** The script being run, attached or detached (data thread). */
+    private final io.cinnabar.config.Param.Num maxmemory;
+    private final LongSupplier usedMemory;
+    private Function<byte[], CachedScript> functionLookup = name -> null;
+    /** The script being run, or null. */
     private ScriptRun running;
-    /** The script the script thread runs (script thread). */
-    private ScriptRun current;
 
-    public ScriptEngine(Server server) {
+    /** usedMemory: INFO's used_memory, compared with maxmemory as Redis's OOM state. */
+    public ScriptEngine(Server server, LongSupplier usedMemory) {
         this.server = server;
+        this.usedMemory = usedMemory;
+        // Read, not marked effective: only scripts act on it until eviction is built.
+        this.maxmemory = server.config().num("maxmemory");
         this.scriptClient = server.newInternalClient();
         scriptClient.setInExec(true); // blocking commands answer at once inside scripts
-        this.sandbox = new LuaSandbox(hook, RedisApi.create(this), () -> current != null && current.killed());
+        scriptClient.setCalledFromScript();
+        server.setScriptGate(this::refuseByFlags);
+        this.sandbox = new LuaSandbox(hook, RedisApi.create(this), () -> running != null && running.killed(),
+                this::serveFromCoroutine);
         busyThreshold = server.config().effectiveNum("busy-reply-threshold");
-    }
-
-    ScriptRun current() {
-        return current;
     }
 
     LuaSandbox sandbox() {
@@ -79,14 +77,14 @@ public final class ScriptEngine {
         return hook;
     }
 
-    /** The script running now (attached or detached), or null: FUNCTION STATS reads it. */
+    /** The script running now, or null: FUNCTION STATS reads it. */
     ScriptRun running() {
         return running;
     }
 
     /** True while a script runs past busy-reply-threshold and others get -BUSY. */
     public boolean busy() {
-        return running != null && running.state.get() != ScriptRun.ATTACHED;
+        return running != null && running.busy;
     }
 
     // ---------------------------------------------------------------- cache
@@ -154,6 +152,58 @@ public final class ScriptEngine {
         return cache.size();
     }
 
+    // ---------------------------------------------------------------- flags
+
+    void setFunctionLookup(Function<byte[], CachedScript> lookup) {
+        this.functionLookup = lookup;
+    }
+
+    /** Redis's OOM state: maxmemory is set and used memory is past it. */
+    private boolean overMaxmemory() {
+        long max = maxmemory.value();
+        return max > 0 && usedMemory.getAsLong() > max;
+    }
+
+    /**
+     * What Redis's processCommand refuses from a script's declared flags before running or
+     * queueing it (evalGetCommandFlags/fcallGetCommandFlags): a script with flags is deny-oom
+     * unless it says allow-oom or no-writes. Without a cluster or replication there is nothing
+     * else to refuse: no-cluster matters only with cluster-enabled ("Can not run script on
+     * cluster, 'no-cluster' flag is set."), allow-stale only on a replica whose link is down
+     * with replica-serve-stale-data no (-MASTERDOWN for scripts without it, flags or not).
+     */
+    private String refuseByFlags(Client client, CommandSpec spec, byte[][] argv) {
+        if (!overMaxmemory()) {
+            return null;
+        }
+        Shebang declared = declaredFlags(spec, argv[1]);
+        if (declared == null || declared.compatMode || declared.has(Shebang.ALLOW_OOM) || declared.has(Shebang.NO_WRITES)) {
+            return null;
+        }
+        return OOM;
+    }
+
+    /** The flags of the script or function a command names, or null if unknown (it fails later). */
+    private Shebang declaredFlags(CommandSpec spec, byte[] scriptOrName) {
+        if (spec.name.startsWith("fcall")) {
+            CachedScript f = functionLookup.apply(scriptOrName);
+            return f == null ? null : f.shebang;
+        }
+        if (spec.name.startsWith("evalsha")) {
+            CachedScript s = bySha(scriptOrName);
+            return s == null ? null : s.shebang;
+        }
+        CachedScript s = cache.get(RedisApi.sha1hex(scriptOrName));
+        if (s != null) {
+            return s.shebang;
+        }
+        try {
+            return Shebang.parse(scriptOrName);
+        } catch (CommandError e) {
+            return null; // EVAL reports it
+        }
+    }
+
     // ---------------------------------------------------------------- running
 
     private void run(CommandContext ctx, CachedScript script, int numkeys, boolean readOnlyCommand) {
@@ -161,7 +211,7 @@ public final class ScriptEngine {
             throw new CommandError("ERR Can not execute a script with write flag using *_ro command.");
         }
         boolean readOnly = readOnlyCommand || script.shebang.has(Shebang.NO_WRITES);
-        ScriptRun run = new ScriptRun(ctx.client, script, readOnly, Thread.currentThread());
+        ScriptRun run = new ScriptRun(ctx.client, script, readOnly);
         if (script.isFunction) {
             run.functionArgs = new LuaValue[] {array(ctx, 3, numkeys), array(ctx, 3 + numkeys, ctx.argc() - 3 - numkeys)};
             run.commandArgv = ctx.argv().clone();
@@ -170,19 +220,13 @@ public final class ScriptEngine {
             sandbox.env.rawsetUnsealed("ARGV", array(ctx, 3 + numkeys, ctx.argc() - 3 - numkeys));
         }
         scriptClient.setDbIndex(ctx.client.dbIndex());
-        running = run;
-        startThread();
-        queue.add(run);
-        boolean detachable = !ctx.client.inExec() && ctx.client != scriptClient;
-        if (await(run, detachable)) {
-            running = null;
+        run.busyAfterNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, busyThreshold.value()));
+        // Scripts without flags may not start writing deny-oom commands past maxmemory.
+        run.denyOom = script.shebang.compatMode && overMaxmemory();
+        execute(run);
+        if (!ctx.client.isClosed()) { // it may have gone while the script was busy
             reply(run, ctx.reply);
-            return;
         }
-        log.warn("Slow script detected: still in execution after {} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {}.",
-                (System.nanoTime() - run.startNanos) / 1_000_000, script.sha);
-        server.setBusyReply(script.isFunction ? BUSY_FUNCTION : BUSY);
-        server.block(ctx.client, run);
     }
 
     private static LuaTable array(CommandContext ctx, int from, int count) {
@@ -193,95 +237,9 @@ public final class ScriptEngine {
         return t;
     }
 
-    /**
-     * Waits on the data thread for the script: true once it finished, false if it ran past
-     * busy-reply-threshold and the data thread detached from it.
-     */
-    private boolean await(ScriptRun run, boolean detachable) {
-        long threshold = busyThreshold.value();
-        long deadline = run.startNanos + TimeUnit.MILLISECONDS.toNanos(threshold);
-        int spins = 0;
-        while (run.state.get() != ScriptRun.FINISHED) {
-            long now = System.nanoTime();
-            if (detachable && threshold > 0 && now - deadline >= 0) {
-                run.detachRequested = true;
-                if (run.state.compareAndSet(ScriptRun.ATTACHED, ScriptRun.DETACHED)) {
-                    return false;
-                }
-                Thread.onSpinWait(); // its command finishes first
-                continue;
-            }
-            if (spins < SPINS_BEFORE_PARK) {
-                spins++;
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(this, threshold > 0 ? Math.max(1, Math.min(deadline - now, 1_000_000)) : 1_000_000);
-            }
-        }
-        return true;
-    }
-
-    /** The script's reply (or error) to its caller's reply writer. */
-    private void reply(ScriptRun run, ReplyWriter out) {
-        if (run.crash != null) {
-            log.error("Script {} failed", run.script.sha, run.crash);
-            out.error("ERR internal error while running script: " + run.crash);
-        } else if (run.error != null) {
-            out.error(ScriptErrors.reply(run.error, run.script.sha));
-        } else {
-            LuaToReply.write(run.result, out, run.resp);
-        }
-    }
-
-    /** A detached script ended: answer its caller and let everyone else run again. */
-    private void finishDetached(ScriptRun run) {
-        running = null;
-        server.setBusyReply(null);
-        Client c = run.caller;
-        if (!c.isClosed()) {
-            reply(run, c.reply());
-        }
-        server.resume(c);
-        if (server.blocking().hasReadyKeys()) {
-            server.blocking().serveReadyKeys();
-        }
-        server.flushPending();
-    }
-
-    private synchronized void startThread() {
-        if (thread != null && thread.isAlive()) {
-            return;
-        }
-        // Deep script recursion needs a deep Java stack: luaj runs Lua calls on it.
-        thread = new Thread(null, this::serve, "cinnabar-script", 64L * 1024 * 1024);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** The script thread: runs scripts as they come, exits when idle for a while. */
-    private void serve() {
-        while (true) {
-            ScriptRun run;
-            try {
-                run = queue.poll(IDLE_THREAD_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (run == null) {
-                synchronized (this) {
-                    if (queue.isEmpty()) {
-                        thread = null;
-                        return;
-                    }
-                }
-                continue;
-            }
-            execute(run);
-        }
-    }
-
+    /** Runs the script here, on the data thread, as Redis runs it on its main thread. */
     private void execute(ScriptRun run) {
-        current = run;
+        running = run;
         hook.arm(run);
         try {
             run.result = run.functionArgs == null ? run.script.function.call()
@@ -294,13 +252,70 @@ public final class ScriptEngine {
             run.crash = e;
         } finally {
             hook.arm(null);
-            current = null;
+            running = null;
+            if (run.busy) {
+                endBusy(run);
+            }
         }
-        if (run.state.compareAndSet(ScriptRun.ATTACHED, ScriptRun.FINISHED)) {
-            LockSupport.unpark(run.waiter);
+    }
+
+    /**
+     * Every thousand instructions: past busy-reply-threshold the script goes busy, and from then on
+     * other clients are served here (Redis's processEventsWhileBlocked from its count hook); then
+     * a kill is raised. A coroutine runs on a thread of its own while the data thread waits in
+     * resume, so there the hook yields to its resumer, which serves (see {@link ServingCoroutines}).
+     */
+    private void check(ScriptRun run) {
+        if (run.caller != null) {
+            boolean due = run.busy || (run.busyAfterNanos > 0 && System.nanoTime() - run.startNanos >= run.busyAfterNanos);
+            if (due && server.dataThread().inEventLoop()) {
+                if (!run.busy) {
+                    goBusy(run);
+                }
+                server.processEventsWhileBlocked();
+            } else if (due) {
+                sandbox.coroutines.yieldToServe(); // back here once the data thread has served
+            }
+        }
+        run.checkKilled();
+    }
+
+    /** A coroutine's hook asked its resumer to serve clients: check again on this thread. */
+    private void serveFromCoroutine() {
+        ScriptRun run = running;
+        if (run != null) {
+            check(run);
+        }
+    }
+
+    private void goBusy(ScriptRun run) {
+        log.warn("Slow script detected: still in execution after {} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: {}.",
+                (System.nanoTime() - run.startNanos) / 1_000_000, run.script.sha);
+        run.busy = true;
+        server.setBusyReply(run.script.isFunction ? BUSY_FUNCTION : BUSY);
+        if (!run.caller.isBlocked()) {
+            // The caller's next requests wait for the script instead of being turned away.
+            server.block(run.caller, run);
+            run.blockedCaller = true;
+        }
+    }
+
+    private void endBusy(ScriptRun run) {
+        if (run.blockedCaller && run.caller.blockedOn() == run) {
+            server.block(run.caller, null); // whoever runs the caller's requests goes on with them
+        }
+        server.setBusyReply(null);
+    }
+
+    /** The script's reply (or error) to its caller's reply writer. */
+    private void reply(ScriptRun run, ReplyWriter out) {
+        if (run.crash != null) {
+            log.error("Script {} failed", run.script.sha, run.crash);
+            out.error("ERR internal error while running script: " + run.crash);
+        } else if (run.error != null) {
+            out.error(ScriptErrors.reply(run.error, run.script.sha));
         } else {
-            run.state.set(ScriptRun.FINISHED);
-            server.dataThread().execute(() -> finishDetached(run));
+            LuaToReply.write(run.result, out, run.resp);
         }
     }
 
@@ -332,7 +347,7 @@ public final class ScriptEngine {
      * watchdog (checked by the same instruction hook as SCRIPT KILL).
      */
     void runLibraryBody(LuaFunction body, long timeoutMillis) {
-        ScriptRun load = new ScriptRun(null, null, true, Thread.currentThread());
+        ScriptRun load = new ScriptRun(null, null, true);
         load.loadDeadlineNanos = load.startNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         hook.arm(load);
         try {
@@ -352,34 +367,17 @@ public final class ScriptEngine {
 
     // ---------------------------------------------------------------- redis.call
 
-    /** redis.call (raise) and redis.pcall, on the script thread. */
+    /** redis.call (raise) and redis.pcall. */
     Varargs redisCall(Varargs args, boolean raise) {
-        ScriptRun run = current;
+        ScriptRun run = running;
         run.checkKilled();
         LuaValue reply;
         byte[][] argv = argv(args);
         if (argv == null) {
             reply = ScriptErrors.errorTable(args.narg() == 0 ? "Please specify at least one argument for this redis lib call"
                     : "Lua redis lib command arguments must be strings or integers");
-        } else if (!run.detachRequested && run.state.compareAndSet(ScriptRun.ATTACHED, ScriptRun.IN_CALL)) {
-            try {
-                reply = command(run, argv);
-            } finally {
-                run.state.set(ScriptRun.ATTACHED);
-            }
         } else {
-            while (run.state.get() == ScriptRun.ATTACHED) {
-                Thread.onSpinWait(); // the data thread is about to detach
-            }
-            CompletableFuture<LuaValue> done = new CompletableFuture<>();
-            server.dataThread().execute(() -> {
-                try {
-                    done.complete(command(run, argv));
-                } catch (RuntimeException e) {
-                    done.completeExceptionally(e);
-                }
-            });
-            reply = done.join();
+            reply = command(run, argv);
         }
         if (raise && reply.istable() && reply.get("err").isstring()) {
             throw new LuaError(reply);
@@ -418,10 +416,13 @@ public final class ScriptEngine {
         if (spec.has(CommandFlag.NOSCRIPT) || (spec.parent != null && spec.parent.has(CommandFlag.NOSCRIPT))) {
             return ScriptErrors.errorTable("This Redis command is not allowed from script");
         }
+        if (spec.has(CommandFlag.WRITE) && run.readOnly) {
+            return ScriptErrors.errorTable("Write commands are not allowed from read-only scripts.");
+        }
+        if (run.denyOom && !run.wrote && spec.has(CommandFlag.DENYOOM)) {
+            return ScriptErrors.errorTable("-" + OOM);
+        }
         if (spec.has(CommandFlag.WRITE)) {
-            if (run.readOnly) {
-                return ScriptErrors.errorTable("Write commands are not allowed from read-only scripts.");
-            }
             run.wrote = true;
         }
         // The propagation stream will attach here: each write of the script is emitted as its

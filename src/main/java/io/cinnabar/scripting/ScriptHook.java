@@ -11,9 +11,10 @@ import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.DebugLib;
 
 /**
- * luaj's per-instruction hook, used as Redis uses Lua's count hook: every few thousand
- * instructions it checks whether SCRIPT KILL (or SHUTDOWN NOSAVE) asked the running script to
- * stop. Once killed, every later check raises again, so a pcall cannot keep the script alive.
+ * luaj's per-instruction hook, used as Redis uses Lua's count hook: every thousand instructions
+ * the engine checks the clock and, once the script is busy, serves other clients, then raises if
+ * SCRIPT KILL (or SHUTDOWN NOSAVE) asked the script to stop. Once killed, every later check
+ * raises again, so a pcall cannot keep the script alive.
  *
  * <p>It also makes ".." print numbers as Lua 5.1 does ("%.14g"; luaj prints a float's digits):
  * before a CONCAT instruction runs, the numbers among its operands become their 5.1 text. The
@@ -25,11 +26,21 @@ import org.luaj.vm2.lib.DebugLib;
 final class ScriptHook extends DebugLib {
     private static final int CHECK_EVERY = 1000;
 
+    /** What the hook does every CHECK_EVERY instructions of a script. */
+    interface Check {
+        void check(ScriptRun run);
+    }
+
+    private final Check check;
     private ScriptRun run;
     private int count;
     private Thread scriptThread;
     private Frames scriptFrames = new Frames();
     private final Map<Thread, Frames> coroutineFrames = new WeakHashMap<>();
+
+    ScriptHook(Check check) {
+        this.check = check;
+    }
 
     /** The code and registers of the Lua functions running on one thread, innermost last. */
     private static final class Frames {
@@ -63,7 +74,7 @@ final class ScriptHook extends DebugLib {
         }
     }
 
-    /** Called on the script thread before and after a script runs. */
+    /** Called on the data thread before and after a script runs. */
     void arm(ScriptRun run) {
         this.run = run;
         this.count = 0;
@@ -77,7 +88,7 @@ final class ScriptHook extends DebugLib {
             count = 0;
             ScriptRun r = run;
             if (r != null) {
-                r.checkKilled();
+                check.check(r);
             }
         }
         Frames frames = frames();

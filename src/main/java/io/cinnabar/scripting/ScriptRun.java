@@ -1,54 +1,45 @@
 package io.cinnabar.scripting;
 
 import io.cinnabar.server.Client;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 
 /**
- * One invocation of a script. The script runs on the script thread while the data thread waits
- * for it ({@link #ATTACHED}): then the script's commands run directly, the data thread being
- * idle. Past busy-reply-threshold the data thread stops waiting ({@link #DETACHED}) to answer
- * other clients with -BUSY, and the script's commands are handed to the data thread instead.
+ * One invocation of a script, on the data thread. Past busy-reply-threshold it is busy: the
+ * instruction hook then serves other clients between instructions (they get -BUSY unless they
+ * kill the script or shut the server down) while its caller's later requests wait.
  */
 final class ScriptRun {
-    static final int ATTACHED = 0;
-    /** Attached, and a command of the script is running on the script thread right now. */
-    static final int IN_CALL = 1;
-    static final int DETACHED = 2;
-    static final int FINISHED = 3;
-
     final Client caller;
     final CachedScript script;
     /** EVAL_RO, EVALSHA_RO, or a no-writes shebang: write commands are refused. */
     final boolean readOnly;
     final long startNanos = System.nanoTime();
-    final AtomicInteger state = new AtomicInteger(ATTACHED);
-    final Thread waiter;
+    /** busy-reply-threshold in nanoseconds when the script started; 0 for never busy. */
+    long busyAfterNanos;
 
-    /**
-     * The data thread wants to detach: the script stops running commands directly, so the data
-     * thread's compare-and-set from ATTACHED cannot lose forever to a script calling in a loop.
-     */
-    volatile boolean detachRequested;
+    /** Past busy-reply-threshold: others are turned away and SCRIPT KILL is listened for. */
+    boolean busy;
+    /** The script blocked its caller when it went busy (the caller was not blocked already). */
+    boolean blockedCaller;
 
-    /** SCRIPT KILL or SHUTDOWN NOSAVE asked the script to stop. */
+    /** SCRIPT KILL or SHUTDOWN NOSAVE asked the script to stop (set from a coroutine's thread too). */
     volatile boolean killRequested;
+    /** Over maxmemory when a script without flags started: its first deny-oom command fails. */
+    boolean denyOom;
     /** The script ran a write command: SCRIPT KILL may no longer stop it. */
     volatile boolean wrote;
 
-    /** Script thread only, until FINISHED publishes them. */
     int resp = 2;
     int replicationFlags = 3;
     LuaValue result;
     LuaError error;
     RuntimeException crash;
 
-    ScriptRun(Client caller, CachedScript script, boolean readOnly, Thread waiter) {
+    ScriptRun(Client caller, CachedScript script, boolean readOnly) {
         this.caller = caller;
         this.script = script;
         this.readOnly = readOnly;
-        this.waiter = waiter;
     }
 
     /** The FCALL command as sent, for FUNCTION STATS. */

@@ -113,7 +113,7 @@ public final class Blocking implements KeyspaceListener {
         }
         if (timeoutMillis > 0) {
             long delay = Math.max(0, timeoutMillis - System.currentTimeMillis());
-            w.timer = server.dataThread().schedule(() -> timeout(w), delay, TimeUnit.MILLISECONDS);
+            w.timer = server.dataThread().schedule(() -> server.whenNotBusy(() -> timeout(w)), delay, TimeUnit.MILLISECONDS);
         }
         blockedCount++;
         server.block(client, w);

@@ -48,6 +48,7 @@ public final class Client {
     private Transaction transaction;
     private boolean dirtyCas;
     private boolean inExec;
+    private boolean calledFromScript;
     private java.util.List<DbKey> watchedKeys;
     /** CLIENT TRACKING options; null until tracking is first turned on (owned by {@link Tracking}). */
     Tracking.State trackingState;
@@ -197,6 +198,15 @@ public final class Client {
     }
 
     /** True while EXEC runs the queued commands (blocking commands then answer at once). */
+    /** The client scripts run their commands on (Redis's CLIENT_SCRIPT). */
+    public boolean calledFromScript() {
+        return calledFromScript;
+    }
+
+    public void setCalledFromScript() {
+        this.calledFromScript = true;
+    }
+
     public boolean inExec() {
         return inExec;
     }

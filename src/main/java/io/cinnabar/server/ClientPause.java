@@ -72,7 +72,7 @@ public final class ClientPause {
             timer = null;
         }
         if (!postponed.isEmpty()) {
-            server.dataThread().execute(this::resumeAll);
+            server.dataThread().execute(() -> server.whenNotBusy(this::resumeAll));
         }
     }
 
@@ -81,7 +81,7 @@ public final class ClientPause {
             return; // it fires no later than the old end and re-arms for the rest
         }
         long delay = Math.max(0, endMillis - System.currentTimeMillis());
-        timer = server.dataThread().schedule(this::onTimer, delay, TimeUnit.MILLISECONDS);
+        timer = server.dataThread().schedule(() -> server.whenNotBusy(this::onTimer), delay, TimeUnit.MILLISECONDS);
     }
 
     private void onTimer() {

@@ -5,8 +5,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public final class Network {
     private final Config config;
     private EventLoopGroup ioGroup;
     private EventLoopGroup acceptGroup;
-    private DefaultEventLoop separateDataThread;
+    private DataEventLoop separateDataThread;
     private final List<Channel> listeners = new ArrayList<>();
     private List<Channel> tcpListeners = new ArrayList<>();
     private boolean epoll;
@@ -63,7 +64,17 @@ public final class Network {
         epoll = Epoll.isAvailable() && !Boolean.getBoolean("cinnabar.nio");
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int ioThreads = config.ioThreads.intValue();
-        ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("cinnabar-io"), factory);
+        if (ioThreads == 1) {
+            // The one loop also runs commands, so it is one a busy script can re-enter.
+            ioGroup = new MultiThreadIoEventLoopGroup(1, new DataThreadFactory("cinnabar-io"), factory) {
+                @Override
+                protected IoEventLoop newChild(Executor executor, IoHandlerFactory ioHandlerFactory, Object... args) {
+                    return new InlineIoEventLoop(this, executor, ioHandlerFactory);
+                }
+            };
+        } else {
+            ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("cinnabar-io"), factory);
+        }
         // Listeners live on their own loop, so the data thread can wait for a rebind (CONFIG SET
         // port/bind) without waiting on itself.
         acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-accept"), factory);
@@ -71,7 +82,7 @@ public final class Network {
         if (ioThreads == 1) {
             data = ioGroup.next();
         } else {
-            separateDataThread = new DefaultEventLoop(new DefaultThreadFactory("cinnabar-data"));
+            separateDataThread = new DataEventLoop(new DataThreadFactory("cinnabar-data"));
             data = separateDataThread;
         }
         server.start(data);

@@ -258,6 +258,133 @@ public final class Server {
 
     public void setBusyReply(String busyReply) {
         this.busyReply = busyReply;
+        if (busyReply == null && !afterBusy.isEmpty()) {
+            // After the script's command returns, not inside it.
+            for (Runnable task : afterBusy) {
+                dataThread.execute(task);
+            }
+            afterBusy.clear();
+        }
+    }
+
+    private final List<Runnable> afterBusy = new ArrayList<>();
+
+    /**
+     * Runs a timer's work now, or once the busy script ends: a task that was already due when
+     * the script went busy can be run by {@link #processEventsWhileBlocked}, and unblocking a
+     * client or ending a pause there would turn its waiting requests away with -BUSY.
+     */
+    public void whenNotBusy(Runnable task) {
+        if (busyReply == null) {
+            task.run();
+        } else {
+            afterBusy.add(task);
+        }
+    }
+
+    /** Refuses a script command before it runs or is queued: an error text, or null to go on. */
+    public interface ScriptGate {
+        String refuse(Client c, CommandSpec spec, byte[][] argv);
+    }
+
+    private ScriptGate scriptGate = (c, spec, argv) -> null;
+
+    /** The scripting module's check of a script's declared flags (allow-oom...). */
+    public void setScriptGate(ScriptGate gate) {
+        this.scriptGate = gate;
+    }
+
+    public ScriptGate scriptGate() {
+        return scriptGate;
+    }
+
+    /**
+     * Reads and answers other clients from inside a busy script (the dispatcher turns away all but
+     * allow-busy commands). No-op on a data thread that cannot be re-entered.
+     */
+    public void processEventsWhileBlocked() {
+        if (!(dataThread instanceof EventsWhileBlocked)) {
+            return;
+        }
+        // Others' commands must not move the script's clock or its no-touch mode.
+        boolean clockWasFrozen = keyspace.clockFrozen();
+        boolean noTouch = keyspace.noTouch();
+        keyspace.holdClock();
+        processingWhileBlocked = true;
+        try {
+            ((EventsWhileBlocked) dataThread).processEventsWhileBlocked();
+            flushPending();
+        } finally {
+            processingWhileBlocked = false;
+            keyspace.setNoTouch(noTouch);
+            if (!clockWasFrozen) {
+                keyspace.unfreezeClock();
+            }
+        }
+    }
+
+    /** Set while {@link #processEventsWhileBlocked} runs: only replies go out, as in Redis. */
+    private boolean processingWhileBlocked;
+
+    /** True inside the task that runs handed-over script commands (see {@link #deferScript}). */
+    private boolean scriptsRunInline;
+
+    /** A client whose script command waits for its task; its later requests queue behind it. */
+    private static final Object AWAITING_SCRIPT_TASK = new Object() {
+        @Override
+        public String toString() {
+            return "script task";
+        }
+    };
+
+    /**
+     * True if a command that runs a script may run here and now. Scripts run on the data thread,
+     * and a busy one re-enters the event loop to answer other clients, which is only safe from a
+     * task of the loop, not from inside its socket reads; so the dispatcher hands such a command
+     * to {@link #deferScript} unless it already runs in that task.
+     */
+    public boolean scriptsRunInline() {
+        return scriptsRunInline;
+    }
+
+    /**
+     * Runs a checked script command (EVAL, FCALL, EXEC of a transaction with one) in a task of the
+     * data thread, the client blocked meanwhile so its later requests wait in order behind it.
+     */
+    public void deferScript(Client c, CommandSpec spec, byte[][] argv) {
+        boolean suppressReply = c.skippingCurrent() || c.replyMode() == Client.ReplyMode.OFF;
+        block(c, AWAITING_SCRIPT_TASK);
+        dataThread.execute(() -> runDeferredScript(c, spec, argv, suppressReply));
+    }
+
+    private void runDeferredScript(Client c, CommandSpec spec, byte[][] argv, boolean suppressReply) {
+        if (busyReply != null) {
+            // Handed over just before another script went busy: it runs once that one ends.
+            whenNotBusy(() -> runDeferredScript(c, spec, argv, suppressReply));
+            return;
+        }
+        if (c.isClosed()) {
+            return;
+        }
+        scriptsRunInline = true;
+        try {
+            c.touch(keyspace.now());
+            keyspace.setNoTouch(c.noTouch());
+            int mark = c.reply().mark();
+            dispatcher.rerun(c, spec, argv);
+            if (suppressReply) {
+                c.reply().truncate(mark);
+            }
+            if (c.blockedOn == AWAITING_SCRIPT_TASK) {
+                resume(c); // runs what queued meanwhile, later scripts inline
+            }
+            if (busyReply == null && blocking.hasReadyKeys()) {
+                blocking.serveReadyKeys();
+            }
+        } finally {
+            scriptsRunInline = false;
+        }
+        flushPending();
     }
 
     public Client newClient(io.netty.channel.Channel channel) {
@@ -424,7 +551,7 @@ public final class Server {
 
     /** Sends every pending reply buffer: one write and one flush per client per batch. */
     public void flushPending() {
-        for (int i = 0; i < beforeFlushTasks.size(); i++) {
+        for (int i = 0; !processingWhileBlocked && i < beforeFlushTasks.size(); i++) {
             beforeFlushTasks.get(i).run();
         }
         for (int i = 0; i < flushList.size(); i++) {

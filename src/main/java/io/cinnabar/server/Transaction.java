@@ -12,12 +12,19 @@ public final class Transaction {
     private boolean aborted;
     private boolean mayWrite;
     private boolean denyOom;
+    private boolean runsScripts;
 
     public void queue(CommandSpec spec, byte[][] argv) {
         specs.add(spec);
         argvs.add(argv);
         mayWrite |= spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE);
         denyOom |= spec.has(CommandFlag.DENYOOM);
+        runsScripts |= spec.runsScripts;
+    }
+
+    /** True if EXEC will run a script (EVAL, FCALL...): the dispatcher hands it to a task. */
+    public boolean runsScripts() {
+        return runsScripts;
     }
 
     public int size() {
