@@ -47,6 +47,8 @@ class EvictionTest {
             {"MULTI"}, {"GET", "k"}, {"EXEC"},
             {"MULTI"}, {"DISCARD"},
             {"EVAL", "return 1", "0"},
+            {"EVAL", "return redis.call('set','q','1')", "0"},
+            {"EVAL", "#!lua flags=no-writes\nreturn redis.call('get','k')", "0"},
             {"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"}, {"SET", "a", "b"}, {"DBSIZE"},
             {"CONFIG", "SET", "maxmemory-policy", "volatile-lru"}, {"SET", "a", "b"},
             {"CONFIG", "SET", "maxmemory", "0"}, {"SET", "a", "b"},
