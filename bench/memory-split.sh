@@ -13,11 +13,15 @@
 # $BENCH_WORKDIR/split-histogram-<set>.txt.
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bench_sh="${BENCH_SH:-$repo/../shared/bench/bench.sh}"
-jar="$repo/target/cinnabar.jar"
 kind="${1:-hashes}"
+case "$kind" in
+  strings|hashes|zsets) ;;
+  *) echo "memory-split.sh: unknown set '$kind' (strings, hashes or zsets)" >&2; exit 2 ;;
+esac
 runs="${2:-1}"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$repo/target/cinnabar.jar"
+bench_sh="${BENCH_SH:-$repo/../shared/bench/bench.sh}"
 port="${CINNABAR_SPLIT_PORT:-7283}"
 java_opts="${CINNABAR_JAVA_OPTS:-$(cat "$repo/bin/jvm-options")}"
 workdir="${BENCH_WORKDIR:-/tmp/bench-redis-$(id -u)}"
