@@ -150,6 +150,9 @@ public final class HashCommands {
         long entries = maxEntries.value();
         long valueLimit = maxValue.value();
         h.convertForWrite(ctx.argv(), 2, argc - 1, valueLimit);
+        if (existing == null && argc - 2 <= 2 * entries) {
+            h.reserveForNewPairs(ctx.argv(), 2, argc - 1);
+        }
         int created = 0;
         for (int i = 2; i < argc; i += 2) {
             if (h.set(ctx.arg(i), ctx.arg(i + 1), entries, valueLimit)) {

@@ -286,6 +286,9 @@ public final class ZSetCommands {
             }
             z = maxEntries == 0 || maxValue < ctx.arg(scoreIdx + 1).length ? ZSetValue.newSkiplist(elements) : ZSetValue.newListpack();
             created = true;
+            if (elements <= maxEntries) {
+                z.reserveForNewMembers(scores, elements, ctx.argv(), scoreIdx + 1);
+            }
         } else if (!anyChange(z, ctx, scoreIdx, scores, elements, flags)) {
             // Nothing will change: answer as the loop below would, without announcing a write.
             int processed = 0;

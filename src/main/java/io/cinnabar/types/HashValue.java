@@ -143,6 +143,24 @@ public final class HashValue implements TypedValue {
     }
 
     /**
+     * Listpack encoding: makes room at once for the field/value pairs {@code args[from..to]} of a
+     * write that adds them all (a new hash), so the listpack is allocated once at its final size
+     * instead of growing pair by pair and keeping the last growth's slack.
+     */
+    public void reserveForNewPairs(byte[][] args, int from, int to) {
+        if (listpack == null) {
+            return;
+        }
+        long sum = 0;
+        for (int i = from; i <= to; i++) {
+            sum += Listpack.entrySize(args[i]);
+        }
+        if (sum <= LISTPACK_SAFETY_SIZE) {
+            listpack.reserve((int) sum);
+        }
+    }
+
+    /**
      * Sets a field (Redis's hashTypeSet): replaces the value of an existing field in place, or
      * appends the pair; converts first when the field or value is longer than {@code maxValue},
      * and afterwards when the hash holds more than {@code maxEntries} fields (even after an

@@ -425,9 +425,32 @@ public final class ListValue implements TypedValue {
             end.count++;
             edited(end);
         } else {
-            insertNode(end, newPackedNode(value), !atHead);
+            insertNode(end, newEndNode(end, value), !atHead);
         }
         count++;
+    }
+
+    /**
+     * A packed node for a push past the full end node {@code full}: pushes at this end are
+     * likely to fill it just as far, so it starts with that node's size instead of growing
+     * there by reallocation (the garbage of those copies is most of what a push allocates).
+     * The full node stops growing here, so the room it kept from growing is given back.
+     */
+    private Node newEndNode(Node full, byte[] value) {
+        if (full == null || full.isPlain || full.isCompressed()) {
+            return newPackedNode(value);
+        }
+        Listpack lp = full.lp;
+        if (lp.capacity() - lp.bytes() > lp.bytes() >> 3) {
+            lp.trimToSize();
+            recharge(full);
+        }
+        Node n = new Node(false);
+        n.lp = Listpack.withCapacity(full.sz);
+        n.lp.append(value);
+        n.count = 1;
+        edited(n);
+        return n;
     }
 
     /** Removes and returns the first or last element, or null when empty. */

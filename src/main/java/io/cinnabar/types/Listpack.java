@@ -55,6 +55,17 @@ public final class Listpack {
         writeHeader();
     }
 
+    /**
+     * An empty listpack with room for {@code capacity} bytes, for one expected to grow to about
+     * that size: it then never reallocates on the way there.
+     */
+    public static Listpack withCapacity(int capacity) {
+        Listpack lp = new Listpack(new byte[alignedCapacity(Math.max(capacity, EMPTY_SIZE))], EMPTY_SIZE, 0);
+        lp.buf[HEADER_SIZE] = (byte) EOF;
+        lp.writeHeader();
+        return lp;
+    }
+
     private Listpack(byte[] buf, int bytes, int count) {
         this.buf = buf;
         this.bytes = bytes;
@@ -110,6 +121,23 @@ public final class Listpack {
         if (buf.length != bytes) {
             buf = Arrays.copyOf(buf, bytes);
         }
+    }
+
+    /**
+     * Makes room for {@code extraBytes} more bytes in one allocation, so a command that adds
+     * several entries grows the array once and leaves no growth slack behind. The size is
+     * rounded up to a multiple of 8: the JVM aligns arrays to 8 bytes, so those bytes are free.
+     */
+    public void reserve(int extraBytes) {
+        int need = bytes + extraBytes;
+        if (need > buf.length) {
+            buf = Arrays.copyOf(buf, alignedCapacity(need));
+        }
+    }
+
+    /** The capacity to allocate for {@code n} bytes: {@code n} rounded up to the JVM's 8-byte array alignment. */
+    private static int alignedCapacity(int n) {
+        return n > Integer.MAX_VALUE - 7 ? n : (n + 7) & ~7;
     }
 
     public Listpack copy() {
@@ -358,6 +386,12 @@ public final class Listpack {
         return encoded + backlenSize(encoded);
     }
 
+    /** Bytes an entry holding a string of {@code length} bytes takes, backlen included. */
+    public static int stringEntrySize(int length) {
+        int encoded = stringEncodedLength(length);
+        return encoded + backlenSize(encoded);
+    }
+
     public static int entrySize(long v) {
         int encoded = intEncodedLength(v);
         return encoded + backlenSize(encoded);
@@ -379,7 +413,7 @@ public final class Listpack {
         int newBytes = bytes - removed + total;
         int tail = at + removed;
         if (newBytes > buf.length) {
-            byte[] grown = new byte[Math.max(newBytes, buf.length + (buf.length >> 1))];
+            byte[] grown = new byte[alignedCapacity(Math.max(newBytes, buf.length + (buf.length >> 1)))];
             System.arraycopy(buf, 0, grown, 0, at);
             System.arraycopy(buf, tail, grown, at + total, bytes - tail);
             buf = grown;

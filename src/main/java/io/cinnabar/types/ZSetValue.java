@@ -28,7 +28,8 @@ public final class ZSetValue implements TypedValue {
 
     /** Redis refuses to grow a listpack past 1 GB (lpSafeToAdd). */
     private static final long LISTPACK_SAFETY_SIZE = 1L << 30;
-    private static final long OBJECT_OVERHEAD = 32;
+    /** Object header plus three references (compressed oops). */
+    private static final long OBJECT_OVERHEAD = 24;
     private static final long SKIPLIST_OVERHEAD = 64 + 2 * (16 + 4 * ZSkipList.MAX_LEVEL) + 40 + 2 * 8 * ZSkipList.MAX_LEVEL;
 
     private Listpack lp;
@@ -142,6 +143,34 @@ public final class ZSetValue implements TypedValue {
             lp.insertLong(m, (long) score, true);
         } else {
             lp.insert(m, scoreText(score), true);
+        }
+    }
+
+    /**
+     * Listpack encoding: makes room at once for the members {@code args[firstMember + 2j]} with
+     * {@code scores[j]}, j < count, of a write that adds them all (a new sorted set), so the listpack is
+     * allocated once at its final size instead of growing pair by pair and keeping the slack.
+     */
+    public void reserveForNewMembers(double[] scores, int count, byte[][] args, int firstMember) {
+        if (lp == null) {
+            return;
+        }
+        long sum = 0;
+        byte[] text = null;
+        for (int j = 0; j < count; j++) {
+            sum += Listpack.entrySize(args[firstMember + 2 * j]);
+            double score = scores[j];
+            if (storesAsLong(score)) {
+                sum += Listpack.entrySize((long) score);
+            } else {
+                if (text == null) {
+                    text = new byte[DoubleFormat.MAX_LENGTH];
+                }
+                sum += Listpack.stringEntrySize(DoubleFormat.format(score, text, 0));
+            }
+        }
+        if (sum <= LISTPACK_SAFETY_SIZE) {
+            lp.reserve((int) sum);
         }
     }
 
@@ -382,7 +411,11 @@ public final class ZSetValue implements TypedValue {
         return true;
     }
 
-    private final ZSkipList.Removal dictRemoval = n -> dict.removeKey(n.member);
+    // A method reference made per range removal, not a lambda field: a field would cost every
+    // sorted set, listpack ones included, an object and a reference.
+    private void removeFromDict(ZSkipList.Node n) {
+        dict.removeKey(n.member);
+    }
 
     /** Removes the members in a score or lex range; returns how many. */
     public long removeRange(ZSkipList.Bounds range) {
@@ -402,7 +435,7 @@ public final class ZSetValue implements TypedValue {
             }
             return removed;
         }
-        removed = zsl.deleteRange(range, dictRemoval);
+        removed = zsl.deleteRange(range, this::removeFromDict);
         dict.shrinkIfSparse();
         return removed;
     }
@@ -431,7 +464,7 @@ public final class ZSetValue implements TypedValue {
             lp.deleteRange((int) (2 * start), (int) (2 * (end - start + 1)));
             return end - start + 1;
         }
-        long removed = zsl.deleteRangeByRank(start + 1, end + 1, dictRemoval);
+        long removed = zsl.deleteRangeByRank(start + 1, end + 1, this::removeFromDict);
         dict.shrinkIfSparse();
         return removed;
     }

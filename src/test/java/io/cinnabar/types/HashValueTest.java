@@ -204,6 +204,30 @@ class HashValueTest {
     }
 
     @Test
+    void aNewHashReservedForItsPairsHasNoSpareRoom() {
+        byte[][] args = new byte[20][];
+        for (int i = 0; i < 10; i++) {
+            args[2 * i] = b("f" + i);
+            args[2 * i + 1] = b(i % 2 == 0 ? "v" + (1000000 + i) : String.valueOf(i * 1000));
+        }
+        HashValue reserved = new HashValue();
+        reserved.reserveForNewPairs(args, 0, args.length - 1);
+        HashValue grown = new HashValue();
+        for (int i = 0; i < args.length; i += 2) {
+            assertTrue(reserved.set(args[i], args[i + 1], ENTRIES, VALUE));
+            assertTrue(grown.set(args[i], args[i + 1], ENTRIES, VALUE));
+        }
+        assertArrayEquals(grown.listpack().toBytes(), reserved.listpack().toBytes());
+        int bytes = reserved.listpack().bytes();
+        assertEquals((bytes + 7) / 8 * 8, reserved.listpack().capacity());
+        assertTrue(reserved.memoryUsage() <= grown.memoryUsage());
+        HashValue table = new HashValue();
+        table.convertToDict();
+        table.reserveForNewPairs(args, 0, args.length - 1); // no listpack: nothing to reserve
+        assertEquals("hashtable", table.encoding());
+    }
+
+    @Test
     void replacingATableValueChargesTheDifference() {
         HashValue h = new HashValue();
         h.convertToDict();

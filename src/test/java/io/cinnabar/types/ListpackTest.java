@@ -31,6 +31,47 @@ class ListpackTest {
     }
 
     @Test
+    void reserveAllocatesOnceAndExactlyForTheEntriesToCome() {
+        Listpack lp = new Listpack();
+        byte[][] entries = {b("f1"), b("12345"), b("a value of some length"), b("-7"), b("x".repeat(70))};
+        int need = 0;
+        for (byte[] e : entries) {
+            need += Listpack.entrySize(e);
+        }
+        lp.reserve(need);
+        int reserved = lp.capacity();
+        assertEquals((Listpack.EMPTY_SIZE + need + 7) / 8 * 8, reserved, "exact size rounded up to the array alignment");
+        byte[] array = lp.array();
+        for (byte[] e : entries) {
+            lp.append(e);
+        }
+        assertTrue(array == lp.array(), "no growth after the reservation");
+        assertEquals(Listpack.EMPTY_SIZE + need, lp.bytes());
+        Listpack plain = new Listpack();
+        for (byte[] e : entries) {
+            plain.append(e);
+        }
+        assertArrayEquals(plain.toBytes(), lp.toBytes(), "the blob does not depend on the reservation");
+        lp.reserve(1);
+        assertTrue(lp.capacity() >= lp.bytes() + 1 && lp.capacity() % 8 == 0);
+        assertArrayEquals(plain.toBytes(), lp.toBytes());
+        int before = lp.capacity();
+        lp.reserve(0);
+        assertEquals(before, lp.capacity(), "enough room already: no copy");
+    }
+
+    @Test
+    void stringEntrySizeMatchesTheEncodedEntry() {
+        for (int len : new int[] {0, 1, 63, 64, 127, 128, 4095, 4096, 20000}) {
+            byte[] s = b("s".repeat(len));
+            assertEquals(Listpack.entrySize(s), Listpack.stringEntrySize(len), "length " + len);
+            Listpack lp = new Listpack();
+            lp.append(s);
+            assertEquals(lp.bytes() - Listpack.EMPTY_SIZE, Listpack.stringEntrySize(len), "length " + len);
+        }
+    }
+
+    @Test
     void emptyListpackIsSevenBytes() {
         Listpack lp = new Listpack();
         assertArrayEquals(new byte[] {7, 0, 0, 0, 0, 0, (byte) 0xFF}, lp.toBytes());

@@ -171,6 +171,27 @@ class ZSetValueTest {
     }
 
     @Test
+    void aNewSortedSetReservedForItsMembersHasNoSpareRoom() {
+        double[] scores = {1, -7.5, 3e20, 42, 0.1, 1e-300, 4611686018427387904.0, -3};
+        byte[][] args = new byte[2 * scores.length][];
+        for (int j = 0; j < scores.length; j++) {
+            args[2 * j] = b("score text is not read");
+            args[2 * j + 1] = b("member:" + j);
+        }
+        ZSetValue reserved = ZSetValue.newListpack();
+        reserved.reserveForNewMembers(scores, scores.length, args, 1);
+        ZSetValue grown = ZSetValue.newListpack();
+        for (int j = 0; j < scores.length; j++) {
+            reserved.add(scores[j], args[2 * j + 1], 0, RESULT, 128, 64);
+            grown.add(scores[j], args[2 * j + 1], 0, RESULT, 128, 64);
+        }
+        assertArrayEquals(grown.listpack().toBytes(), reserved.listpack().toBytes());
+        int bytes = reserved.listpack().bytes();
+        assertEquals((bytes + 7) / 8 * 8, reserved.listpack().capacity(), "exactly the entries added, aligned");
+        assertTrue(reserved.memoryUsage() <= grown.memoryUsage());
+    }
+
+    @Test
     void memoryUsageFollowsTheContents() {
         ZSetValue z = ZSetValue.newSkiplist(0);
         long empty = z.memoryUsage();
