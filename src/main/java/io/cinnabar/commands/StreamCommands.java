@@ -57,6 +57,29 @@ public final class StreamCommands {
         t.bind("xautoclaim", StreamCommands::xautoclaim);
         t.bind("xinfo|groups", StreamCommands::xinfoGroups);
         t.bind("xinfo|consumers", StreamCommands::xinfoConsumers);
+        t.bind("xinfo|stream", StreamCommands::xinfoStream);
+        t.bind("xinfo|help", ctx -> KeyCommands.replyHelp(ctx, "XINFO",
+                "CONSUMERS <key> <groupname>",
+                "    Show consumers of <groupname>.",
+                "GROUPS <key>",
+                "    Show the stream consumer groups.",
+                "STREAM <key> [FULL [COUNT <count>]",
+                "    Show information about the stream."));
+        t.bind("xgroup|help", ctx -> KeyCommands.replyHelp(ctx, "XGROUP",
+                "CREATE <key> <groupname> <id|$> [option]",
+                "    Create a new consumer group. Options are:",
+                "    * MKSTREAM",
+                "      Create the empty stream if it does not exist.",
+                "    * ENTRIESREAD entries_read",
+                "      Set the group's entries_read counter (internal use).",
+                "CREATECONSUMER <key> <groupname> <consumer>",
+                "    Create a new consumer in the specified group.",
+                "DELCONSUMER <key> <groupname> <consumer>",
+                "    Remove the specified consumer.",
+                "DESTROY <key> <groupname>",
+                "    Remove the specified group.",
+                "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+                "    Set the current group ID and entries_read counter."));
     }
 
     // ---------------------------------------------------------------- shared helpers
@@ -1240,21 +1263,7 @@ public final class StreamCommands {
             reply.integer(g.consumers.size());
             reply.bulk("pending");
             reply.integer(g.pending.size());
-            reply.bulk("last-delivered-id");
-            reply.bulk(g.lastId.toBytes());
-            reply.bulk("entries-read");
-            if (g.entriesRead == StreamGroup.UNKNOWN_ENTRIES_READ) {
-                reply.nullBulk();
-            } else {
-                reply.integer(g.entriesRead);
-            }
-            reply.bulk("lag");
-            long lag = s.lag(g);
-            if (lag == StreamValue.UNKNOWN_LAG) {
-                reply.nullBulk();
-            } else {
-                reply.integer(lag);
-            }
+            replyReadPosition(reply, s, g);
         }
     }
 
@@ -1276,6 +1285,142 @@ public final class StreamCommands {
             reply.integer(c.pending.size());
             reply.bulk("idle");
             reply.integer(Math.max(0, now - c.seenTime));
+        }
+    }
+
+    /** XINFO STREAM's default COUNT under FULL, which keeps one call from walking a huge stream. */
+    private static final long FULL_DEFAULT_COUNT = 10;
+
+    /**
+     * XINFO STREAM key [FULL [COUNT n]]: the stream's counters and first and last entries, or
+     * under FULL up to n entries (0 = all) and every group with up to n pending entries of the
+     * group and of each consumer.
+     */
+    static void xinfoStream(CommandContext ctx) {
+        StreamValue s = infoSource(ctx);
+        int options = ctx.argc() - 3;
+        long count = FULL_DEFAULT_COUNT;
+        boolean full = options > 0;
+        if (full) {
+            if ((options != 1 && options != 3) || !ctx.argIs(3, "full") || (options == 3 && !ctx.argIs(4, "count"))) {
+                throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + ctx.argString(1) + "'. Try XINFO HELP.");
+            }
+            if (options == 3) {
+                count = ctx.argLong(5);
+                if (count < 0) {
+                    count = FULL_DEFAULT_COUNT;
+                }
+            }
+        }
+        ReplyWriter reply = ctx.reply;
+        record(reply, full ? 9 : 10);
+        reply.bulk("length");
+        reply.integer(s.length());
+        reply.bulk("radix-tree-keys");
+        reply.integer(s.blockCount());
+        reply.bulk("radix-tree-nodes");
+        reply.integer(s.radixTreeNodes());
+        reply.bulk("last-generated-id");
+        reply.bulk(s.lastId().toBytes());
+        reply.bulk("max-deleted-entry-id");
+        reply.bulk(s.maxDeletedId().toBytes());
+        reply.bulk("entries-added");
+        reply.integer(s.entriesAdded());
+        reply.bulk("recorded-first-entry-id");
+        reply.bulk(s.firstId().toBytes());
+        if (!full) {
+            reply.bulk("groups");
+            reply.integer(s.groups().size());
+            reply.bulk("first-entry");
+            replyEdgeEntry(reply, s, false);
+            reply.bulk("last-entry");
+            replyEdgeEntry(reply, s, true);
+            return;
+        }
+        reply.bulk("entries");
+        replyRange(reply, s, StreamId.MIN, StreamId.MAX, count, false);
+        reply.bulk("groups");
+        reply.array(s.groups().size());
+        for (java.util.Map.Entry<byte[], StreamGroup> e : s.groups().entrySet()) {
+            replyFullGroup(reply, s, e.getKey(), e.getValue(), count);
+        }
+    }
+
+    /** The first or last entry, or a null when the stream is empty. */
+    private static void replyEdgeEntry(ReplyWriter reply, StreamValue s, boolean last) {
+        StreamValue.Cursor c = s.cursor(StreamId.MIN, StreamId.MAX, last);
+        if (c.next()) {
+            replyEntry(reply, c);
+        } else {
+            reply.nullBulk();
+        }
+    }
+
+    private static void replyFullGroup(ReplyWriter reply, StreamValue s, byte[] name, StreamGroup g, long count) {
+        record(reply, 7);
+        reply.bulk("name");
+        reply.bulk(name);
+        replyReadPosition(reply, s, g);
+        reply.bulk("pel-count");
+        reply.integer(g.pending.size());
+        reply.bulk("pending");
+        reply.array(limited(g.pending.size(), count));
+        long shown = 0;
+        for (java.util.Map.Entry<StreamId, StreamGroup.Pending> p : g.pending.entrySet()) {
+            if (count != 0 && shown++ == count) {
+                break;
+            }
+            reply.array(4);
+            reply.bulk(p.getKey().toBytes());
+            reply.bulk(p.getValue().consumer.name);
+            reply.integer(p.getValue().deliveryTime);
+            reply.integer(p.getValue().deliveryCount);
+        }
+        reply.bulk("consumers");
+        reply.array(g.consumers.size());
+        for (StreamGroup.Consumer c : g.consumers.values()) {
+            record(reply, 4);
+            reply.bulk("name");
+            reply.bulk(c.name);
+            reply.bulk("seen-time");
+            reply.integer(c.seenTime);
+            reply.bulk("pel-count");
+            reply.integer(c.pending.size());
+            reply.bulk("pending");
+            reply.array(limited(c.pending.size(), count));
+            shown = 0;
+            for (java.util.Map.Entry<StreamId, StreamGroup.Pending> p : c.pending.entrySet()) {
+                if (count != 0 && shown++ == count) {
+                    break;
+                }
+                reply.array(3);
+                reply.bulk(p.getKey().toBytes());
+                reply.integer(p.getValue().deliveryTime);
+                reply.integer(p.getValue().deliveryCount);
+            }
+        }
+    }
+
+    private static int limited(int size, long count) {
+        return count == 0 ? size : (int) Math.min(size, count);
+    }
+
+    /** A group's last-delivered-id, entries-read and lag fields, as XINFO GROUPS and STREAM FULL show them. */
+    private static void replyReadPosition(ReplyWriter reply, StreamValue s, StreamGroup g) {
+        reply.bulk("last-delivered-id");
+        reply.bulk(g.lastId.toBytes());
+        reply.bulk("entries-read");
+        if (g.entriesRead == StreamGroup.UNKNOWN_ENTRIES_READ) {
+            reply.nullBulk();
+        } else {
+            reply.integer(g.entriesRead);
+        }
+        reply.bulk("lag");
+        long lag = s.lag(g);
+        if (lag == StreamValue.UNKNOWN_LAG) {
+            reply.nullBulk();
+        } else {
+            reply.integer(lag);
         }
     }
 }
