@@ -521,9 +521,8 @@ public final class StreamCommands {
         if (entriesAdded != -1 && s.length() > entriesAdded) {
             throw new CommandError("ERR The entries_added specified in XSETID is smaller than the target stream length");
         }
-        db.lookupWrite(key);
         s.setLastId(id, entriesAdded, maxDeleted);
-        db.modified(key);
+        db.modifiedQuietly(key); // Redis 7.0 signals no WATCH or tracking here
         db.notify(KeyEvents.STREAM, "xsetid", key);
         ctx.reply.ok();
     }
@@ -693,10 +692,10 @@ public final class StreamCommands {
                 if (history[i]) {
                     replyHistory(ctx.reply, s, consumer, start, count, now);
                 } else {
-                    db.lookupWrite(key);
                     replyNew(ctx.reply, s, g, consumer, start, count, noAck, now);
-                    db.modified(key);
                 }
+                // group state is not the key's content to Redis: no WATCH or tracking is signalled
+                db.modifiedQuietly(key);
             }
             return;
         }
@@ -832,14 +831,12 @@ public final class StreamCommands {
                 boolean created = s == null;
                 if (created) {
                     s = new StreamValue();
-                } else {
-                    db.lookupWrite(key);
                 }
                 s.createGroup(name, id, entriesRead);
                 if (created) {
-                    db.set(key, s, KeyTable.NO_EXPIRE);
+                    db.set(key, s, KeyTable.NO_EXPIRE); // MKSTREAM: a new key is signalled
                 } else {
-                    db.modified(key);
+                    db.modifiedQuietly(key);
                 }
                 db.notify(KeyEvents.STREAM, "xgroup-create", key);
                 ctx.reply.ok();
@@ -853,10 +850,9 @@ public final class StreamCommands {
                     parseId(ctx.arg(4), 0, 0, false, false, p);
                     id = p.id();
                 }
-                db.lookupWrite(key);
                 g.lastId = id;
                 g.entriesRead = entriesRead;
-                db.modified(key);
+                db.modifiedQuietly(key);
                 db.notify(KeyEvents.STREAM, "xgroup-setid", key);
                 ctx.reply.ok();
             }
@@ -865,9 +861,9 @@ public final class StreamCommands {
                     ctx.reply.integer(0);
                     return;
                 }
-                db.lookupWrite(key);
                 s.destroyGroup(name);
-                db.modified(key); // wakes readers of the group, which then answer NOGROUP
+                db.modifiedQuietly(key);
+                ctx.server.blocking().signalReady(db, key); // its blocked readers answer NOGROUP
                 db.notify(KeyEvents.STREAM, "xgroup-destroy", key);
                 ctx.reply.integer(1);
             }
@@ -876,9 +872,8 @@ public final class StreamCommands {
                     ctx.reply.integer(0);
                     return;
                 }
-                db.lookupWrite(key);
                 g.createConsumer(ctx.arg(4), System.currentTimeMillis());
-                db.modified(key);
+                db.modifiedQuietly(key);
                 db.notify(KeyEvents.STREAM, "xgroup-createconsumer", key);
                 ctx.reply.integer(1);
             }
@@ -888,9 +883,8 @@ public final class StreamCommands {
                     ctx.reply.integer(0);
                     return;
                 }
-                db.lookupWrite(key);
                 int pending = g.deleteConsumer(c);
-                db.modified(key);
+                db.modifiedQuietly(key);
                 db.notify(KeyEvents.STREAM, "xgroup-delconsumer", key);
                 ctx.reply.integer(pending);
             }
@@ -919,14 +913,11 @@ public final class StreamCommands {
             if (!g.pending.containsKey(id)) {
                 continue;
             }
-            if (acknowledged == 0) {
-                db.lookupWrite(key);
-            }
             g.acknowledge(id);
             acknowledged++;
         }
         if (acknowledged > 0) {
-            db.modified(key);
+            db.modifiedQuietly(key);
         }
         ctx.reply.integer(acknowledged);
     }
@@ -1118,7 +1109,6 @@ public final class StreamCommands {
         if (deliveryTime < 0 || deliveryTime > now) {
             deliveryTime = now;
         }
-        db.lookupWrite(key);
         if (lastId != null && lastId.compareTo(g.lastId) > 0) {
             g.lastId = lastId;
         }
@@ -1150,7 +1140,7 @@ public final class StreamCommands {
             g.transfer(id, p, consumer);
             claimed.add(id);
         }
-        db.modified(key);
+        db.modifiedQuietly(key);
         ctx.reply.array(claimed.size());
         for (StreamId id : claimed) {
             replyClaimed(ctx.reply, s, id, justId);
@@ -1186,7 +1176,6 @@ public final class StreamCommands {
         }
         long now = System.currentTimeMillis();
         long attempts = count * AUTOCLAIM_ATTEMPTS_FACTOR;
-        ctx.db().lookupWrite(ctx.arg(1));
         StreamGroup.Consumer consumer = null;
         java.util.List<StreamId> claimed = new java.util.ArrayList<>();
         java.util.List<StreamId> deleted = new java.util.ArrayList<>();
@@ -1215,7 +1204,7 @@ public final class StreamCommands {
             claimed.add(id);
             count--;
         }
-        ctx.db().modified(ctx.arg(1));
+        ctx.db().modifiedQuietly(ctx.arg(1));
         ReplyWriter reply = ctx.reply;
         reply.array(3);
         reply.bulk((next == null ? StreamId.MIN : next).toBytes());

@@ -169,7 +169,17 @@ public final class Blocking implements KeyspaceListener {
 
     @Override
     public void afterWrite(Database db, byte[] key, Object value) {
-        if (blockedCount == 0 || value == null) {
+        if (value != null) {
+            signalReady(db, key);
+        }
+    }
+
+    /**
+     * Re-runs the clients blocked on a key after a change made without signalling it (Redis's
+     * signalKeyAsReady alone: XGROUP DESTROY wakes its readers to answer NOGROUP).
+     */
+    public void signalReady(Database db, byte[] key) {
+        if (blockedCount == 0) {
             return;
         }
         DbKey k = new DbKey(db.id(), key);
