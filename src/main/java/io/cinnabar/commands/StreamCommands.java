@@ -591,6 +591,8 @@ public final class StreamCommands {
         int streams = (argc - streamsFrom) / 2;
         Database db = ctx.db();
         byte[] ready = ctx.server.blocking().servingKey(ctx.client);
+        // a woken XREAD reads after the IDs its $ arguments stood for when it blocked
+        StreamId[] resolvedWhenBlocked = ready == null ? null : (StreamId[]) ctx.server.blocking().waitState(ctx.client);
         StreamId[] after = new StreamId[streams];
         StreamGroup[] groups = forGroup ? new StreamGroup[streams] : null;
         for (int i = 0; i < streams; i++) {
@@ -614,7 +616,7 @@ public final class StreamCommands {
                             + " this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just"
                             + " return an empty result set.");
                 }
-                after[i] = s == null ? StreamId.MIN : s.lastId();
+                after[i] = resolvedWhenBlocked != null ? resolvedWhenBlocked[i] : s == null ? StreamId.MIN : s.lastId();
             } else if (idArg.length == 1 && idArg[0] == '>') {
                 if (!forGroup) {
                     throw new CommandError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
@@ -703,16 +705,9 @@ public final class StreamCommands {
             ctx.reply.nullArray();
             return;
         }
-        byte[][] argv = ctx.argv();
-        for (int i = 0; i < streams; i++) {
-            int at = streamsFrom + streams + i;
-            if (argv[at].length == 1 && argv[at][0] == '$') {
-                argv[at] = after[i].toBytes();
-            }
-        }
         long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
-        ctx.server.blocking().block(ctx.client, db, Arrays.copyOfRange(argv, streamsFrom, streamsFrom + streams), deadline,
-                c -> c.reply().nullArray());
+        ctx.server.blocking().block(ctx.client, db, Arrays.copyOfRange(ctx.argv(), streamsFrom, streamsFrom + streams), deadline,
+                c -> c.reply().nullArray(), forGroup ? null : after);
     }
 
     /** The ID of the last of up to {@code count} (0 = all) entries after {@code from}. */
