@@ -7,8 +7,7 @@ import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,24 +19,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class QuietWritesDiffTest {
-    private static RedisOracle redis;
-    private static CinnabarFixture cinnabar;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisOracle.start();
-        cinnabar = CinnabarFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @AutoClose
+    private static final RedisOracle redis = RedisOracle.start();
+    @AutoClose
+    private static final CinnabarFixture cinnabar = CinnabarFixture.start();
 
     private static final String[][] STREAM_SETUP = {
         {"XADD", "k", "1-0", "f", "v"}, {"XADD", "k", "2-0", "f", "v"}, {"XGROUP", "CREATE", "k", "g", "0"},
