@@ -45,6 +45,34 @@ class StreamCommandsRandomDiffTest {
                 new RandomDiff.Options().resp3().config("stream-node-max-entries 6").normalizer(TIMES_MASKED), new Generator()::next);
     }
 
+    /**
+     * Radix tree counts of XINFO STREAM over IDs spread across all 16 key bytes (jumps of up to
+     * 2^62 in ms, sequence numbers up to 2^40), one entry per block, with blocks deleted anywhere.
+     */
+    @Test
+    void radixTreeOfWidelySpreadIds() {
+        long[] top = new long[1];
+        List<String> added = new ArrayList<>();
+        RandomDiff.run("streamSeed", 20261133L, 4000, new RandomDiff.Options().config("stream-node-max-entries 1"), r -> {
+            int op = r.nextInt(10);
+            if (op < 5 || added.isEmpty()) {
+                top[0] += 1 + (r.nextBoolean() ? r.nextInt(300) : r.nextLong() >>> (2 + r.nextInt(62)));
+                if (top[0] < 0 || top[0] > Long.MAX_VALUE / 2) {
+                    top[0] = 1;
+                    added.clear();
+                    return new String[] {"DEL", "x:w"};
+                }
+                String id = top[0] + "-" + (r.nextBoolean() ? 0 : r.nextLong() >>> (24 + r.nextInt(40)));
+                added.add(id);
+                return new String[] {"XADD", "x:w", id, "f", "v"};
+            }
+            if (op < 8) {
+                return new String[] {"XDEL", "x:w", added.remove(r.nextInt(added.size()))};
+            }
+            return new String[] {"XINFO", "STREAM", "x:w"};
+        });
+    }
+
     /** XINFO STREAM FULL shows delivery and seen times, which differ between the servers. */
     private static final RandomDiff.Normalizer TIMES_MASKED = (command, reply) ->
             command[0].equals("XINFO") ? RespTree.parse(reply.raw).withTimesMasked().render() : null;
