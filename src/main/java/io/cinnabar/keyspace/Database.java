@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * One numbered database: its keys, their expiry, and the running memory total. Every write goes
  * through {@link #set}, {@link #delete}, {@link #modified} or {@link #setExpire}, which announce
- * the key to the keyspace's listeners before and after the change.
+ * the key to the keyspace's listeners before and after the change; the few changes Redis makes
+ * without signalling the key go through {@link #modifiedQuietly} or {@link #replaceQuietly},
+ * which keep the memory total and announce nothing.
  */
 public final class Database {
     /** Passed as the expiry to keep a key's current time to live. */
