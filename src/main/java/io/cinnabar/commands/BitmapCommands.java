@@ -107,9 +107,11 @@ public final class BitmapCommands {
 
     /**
      * Redis's lookupStringForBitCommand: makes the string at key raw and at least {@code bytes}
-     * long (zero-padded, one allocation however far it grows), creating it if absent, and
-     * announces the write. Returns the array to write into; the caller ends with
-     * {@code db.modified(key)}.
+     * long (zero-padded, one allocation however far it grows), creating it if absent. Creating or
+     * growing announces the write, and the caller then ends with {@code db.modified(key)}; making
+     * an int or embstr raw at its length only re-encodes it, stored quietly as Redis's
+     * dbUnshareStringValue does, so a caller that then changes a bit announces that itself.
+     * Returns the array to write into.
      */
     private static byte[] writableBytes(CommandContext ctx, Database db, byte[] key, Object v, long bytes) {
         if (bytes > Integer.MAX_VALUE - 16) {
@@ -135,6 +137,10 @@ public final class BitmapCommands {
                 byte[] old = StringValue.bytes(v);
                 m = new MutableString(old, Math.max(0, needed - old.length));
                 m.setLength(Math.max(needed, old.length));
+                if (old.length >= needed) {
+                    db.replaceQuietly(key, m);
+                    return m.array();
+                }
             }
             db.set(key, m, v == null ? KeyTable.NO_EXPIRE : Database.KEEP_TTL);
             db.lookupWrite(key);
@@ -174,13 +180,17 @@ public final class BitmapCommands {
         boolean grows = v == null || length(v) < index + 1;
         bytes = writableBytes(ctx, db, key, v, (long) index + 1);
         int old = bytes[index] & mask;
+        boolean flips = (old != 0) != (on == 1);
+        if (flips && !grows) {
+            db.lookupWrite(key);
+        }
         if (on == 1) {
             bytes[index] |= (byte) mask;
         } else {
             bytes[index] &= (byte) ~mask;
         }
-        db.modified(key);
-        if (grows || (old != 0) != (on == 1)) {
+        if (grows || flips) {
+            db.modified(key);
             db.notify(KeyEvents.STRING, "setbit", key);
         }
         ctx.reply.integer(old != 0 ? 1 : 0);
@@ -617,7 +627,7 @@ public final class BitmapCommands {
             bytes = writableInPlace(v, needed);
             if (bytes == null) {
                 bytes = writableBytes(ctx, db, key, v, needed);
-                announced = true;
+                announced = v == null || length(v) < needed;
             }
             length = (int) Math.max(needed, v == null ? 0 : length(v));
         }

@@ -53,12 +53,14 @@ public final class HyperLogLogCommands {
 
     /**
      * dbUnshareStringValue: a short fixed string (embstr) is replaced by a raw copy, which is what
-     * Redis stores before touching an HLL. Returns the value now stored.
+     * Redis stores before touching an HLL. Only the form changes, so nobody is told (a PFADD
+     * that changes no register or a PFCOUNT from the cache keeps WATCH and tracking as they are).
+     * Returns the value now stored.
      */
     private static Object unshare(Database db, byte[] key, Object v) {
         if (v instanceof byte[] && ((byte[]) v).length <= StringValue.EMBSTR_LIMIT) {
             MutableString m = new MutableString((byte[]) v, 0);
-            db.set(key, m, Database.KEEP_TTL);
+            db.replaceQuietly(key, m);
             return m;
         }
         return v;

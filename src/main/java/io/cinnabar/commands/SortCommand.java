@@ -29,11 +29,12 @@ import java.util.List;
  * Redis's partial quicksort step by step. ALPHA without STORE compares as strcoll does in the C
  * locale: byte-wise, up to the first NUL byte.
  *
- * <p>Two things of Redis 7.0 are not copied. SORT converts a listpack sorted set to a skiplist
- * for good; here the set keeps its encoding, as changing a stored value means announcing a write
- * (which would break a WATCH that Redis leaves alone). And Redis reads errno after strtod without
- * clearing it, so after an out-of-range score its later numeric SORTs may fail until something
- * else clears errno; here only the SORT that meets such a score fails.
+ * <p>SORT (and SORT_RO) converts a listpack sorted set to a skiplist for good, as Redis does,
+ * quietly: no WATCH breaks and no tracking invalidation follows, as in Redis.
+ *
+ * <p>One thing of Redis 7.0 is not copied: Redis reads errno after strtod without clearing it,
+ * so after an out-of-range score its later numeric SORTs may fail until something else clears
+ * errno; here only the SORT that meets such a score fails.
  */
 public final class SortCommand {
     private SortCommand() {}
@@ -84,6 +85,10 @@ public final class SortCommand {
             o.dontSort = false;
             o.alpha = true;
             o.by = null;
+        }
+        if (source instanceof ZSetValue && ((ZSetValue) source).isListpack()) {
+            ((ZSetValue) source).convertToSkiplist();
+            db.replaceQuietly(ctx.arg(1), source);
         }
         long length = source == null ? 0 : source instanceof ListValue ? ((ListValue) source).size()
                 : source instanceof SetValue ? ((SetValue) source).size() : ((ZSetValue) source).size();

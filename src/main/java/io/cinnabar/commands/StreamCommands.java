@@ -57,6 +57,29 @@ public final class StreamCommands {
         t.bind("xautoclaim", StreamCommands::xautoclaim);
         t.bind("xinfo|groups", StreamCommands::xinfoGroups);
         t.bind("xinfo|consumers", StreamCommands::xinfoConsumers);
+        t.bind("xinfo|stream", StreamCommands::xinfoStream);
+        t.bind("xinfo|help", ctx -> KeyCommands.replyHelp(ctx, "XINFO",
+                "CONSUMERS <key> <groupname>",
+                "    Show consumers of <groupname>.",
+                "GROUPS <key>",
+                "    Show the stream consumer groups.",
+                "STREAM <key> [FULL [COUNT <count>]",
+                "    Show information about the stream."));
+        t.bind("xgroup|help", ctx -> KeyCommands.replyHelp(ctx, "XGROUP",
+                "CREATE <key> <groupname> <id|$> [option]",
+                "    Create a new consumer group. Options are:",
+                "    * MKSTREAM",
+                "      Create the empty stream if it does not exist.",
+                "    * ENTRIESREAD entries_read",
+                "      Set the group's entries_read counter (internal use).",
+                "CREATECONSUMER <key> <groupname> <consumer>",
+                "    Create a new consumer in the specified group.",
+                "DELCONSUMER <key> <groupname> <consumer>",
+                "    Remove the specified consumer.",
+                "DESTROY <key> <groupname>",
+                "    Remove the specified group.",
+                "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+                "    Set the current group ID and entries_read counter."));
     }
 
     // ---------------------------------------------------------------- shared helpers
@@ -498,9 +521,8 @@ public final class StreamCommands {
         if (entriesAdded != -1 && s.length() > entriesAdded) {
             throw new CommandError("ERR The entries_added specified in XSETID is smaller than the target stream length");
         }
-        db.lookupWrite(key);
         s.setLastId(id, entriesAdded, maxDeleted);
-        db.modified(key);
+        db.modifiedQuietly(key); // Redis 7.0 signals no WATCH or tracking here
         db.notify(KeyEvents.STREAM, "xsetid", key);
         ctx.reply.ok();
     }
@@ -569,6 +591,8 @@ public final class StreamCommands {
         int streams = (argc - streamsFrom) / 2;
         Database db = ctx.db();
         byte[] ready = ctx.server.blocking().servingKey(ctx.client);
+        // a woken XREAD reads after the IDs its $ arguments stood for when it blocked
+        StreamId[] resolvedWhenBlocked = ready == null ? null : (StreamId[]) ctx.server.blocking().waitState(ctx.client);
         StreamId[] after = new StreamId[streams];
         StreamGroup[] groups = forGroup ? new StreamGroup[streams] : null;
         for (int i = 0; i < streams; i++) {
@@ -592,7 +616,7 @@ public final class StreamCommands {
                             + " this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just"
                             + " return an empty result set.");
                 }
-                after[i] = s == null ? StreamId.MIN : s.lastId();
+                after[i] = resolvedWhenBlocked != null ? resolvedWhenBlocked[i] : s == null ? StreamId.MIN : s.lastId();
             } else if (idArg.length == 1 && idArg[0] == '>') {
                 if (!forGroup) {
                     throw new CommandError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
@@ -670,10 +694,10 @@ public final class StreamCommands {
                 if (history[i]) {
                     replyHistory(ctx.reply, s, consumer, start, count, now);
                 } else {
-                    db.lookupWrite(key);
                     replyNew(ctx.reply, s, g, consumer, start, count, noAck, now);
-                    db.modified(key);
                 }
+                // group state is not the key's content to Redis: no WATCH or tracking is signalled
+                db.modifiedQuietly(key);
             }
             return;
         }
@@ -681,16 +705,9 @@ public final class StreamCommands {
             ctx.reply.nullArray();
             return;
         }
-        byte[][] argv = ctx.argv();
-        for (int i = 0; i < streams; i++) {
-            int at = streamsFrom + streams + i;
-            if (argv[at].length == 1 && argv[at][0] == '$') {
-                argv[at] = after[i].toBytes();
-            }
-        }
         long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
-        ctx.server.blocking().block(ctx.client, db, Arrays.copyOfRange(argv, streamsFrom, streamsFrom + streams), deadline,
-                c -> c.reply().nullArray());
+        ctx.server.blocking().block(ctx.client, db, Arrays.copyOfRange(ctx.argv(), streamsFrom, streamsFrom + streams), deadline,
+                c -> c.reply().nullArray(), forGroup ? null : after);
     }
 
     /** The ID of the last of up to {@code count} (0 = all) entries after {@code from}. */
@@ -809,14 +826,12 @@ public final class StreamCommands {
                 boolean created = s == null;
                 if (created) {
                     s = new StreamValue();
-                } else {
-                    db.lookupWrite(key);
                 }
                 s.createGroup(name, id, entriesRead);
                 if (created) {
-                    db.set(key, s, KeyTable.NO_EXPIRE);
+                    db.set(key, s, KeyTable.NO_EXPIRE); // MKSTREAM: a new key is signalled
                 } else {
-                    db.modified(key);
+                    db.modifiedQuietly(key);
                 }
                 db.notify(KeyEvents.STREAM, "xgroup-create", key);
                 ctx.reply.ok();
@@ -830,10 +845,9 @@ public final class StreamCommands {
                     parseId(ctx.arg(4), 0, 0, false, false, p);
                     id = p.id();
                 }
-                db.lookupWrite(key);
                 g.lastId = id;
                 g.entriesRead = entriesRead;
-                db.modified(key);
+                db.modifiedQuietly(key);
                 db.notify(KeyEvents.STREAM, "xgroup-setid", key);
                 ctx.reply.ok();
             }
@@ -842,9 +856,9 @@ public final class StreamCommands {
                     ctx.reply.integer(0);
                     return;
                 }
-                db.lookupWrite(key);
                 s.destroyGroup(name);
-                db.modified(key); // wakes readers of the group, which then answer NOGROUP
+                db.modifiedQuietly(key);
+                ctx.server.blocking().signalReady(db, key); // its blocked readers answer NOGROUP
                 db.notify(KeyEvents.STREAM, "xgroup-destroy", key);
                 ctx.reply.integer(1);
             }
@@ -853,9 +867,8 @@ public final class StreamCommands {
                     ctx.reply.integer(0);
                     return;
                 }
-                db.lookupWrite(key);
                 g.createConsumer(ctx.arg(4), System.currentTimeMillis());
-                db.modified(key);
+                db.modifiedQuietly(key);
                 db.notify(KeyEvents.STREAM, "xgroup-createconsumer", key);
                 ctx.reply.integer(1);
             }
@@ -865,9 +878,8 @@ public final class StreamCommands {
                     ctx.reply.integer(0);
                     return;
                 }
-                db.lookupWrite(key);
                 int pending = g.deleteConsumer(c);
-                db.modified(key);
+                db.modifiedQuietly(key);
                 db.notify(KeyEvents.STREAM, "xgroup-delconsumer", key);
                 ctx.reply.integer(pending);
             }
@@ -896,14 +908,11 @@ public final class StreamCommands {
             if (!g.pending.containsKey(id)) {
                 continue;
             }
-            if (acknowledged == 0) {
-                db.lookupWrite(key);
-            }
             g.acknowledge(id);
             acknowledged++;
         }
         if (acknowledged > 0) {
-            db.modified(key);
+            db.modifiedQuietly(key);
         }
         ctx.reply.integer(acknowledged);
     }
@@ -1095,7 +1104,6 @@ public final class StreamCommands {
         if (deliveryTime < 0 || deliveryTime > now) {
             deliveryTime = now;
         }
-        db.lookupWrite(key);
         if (lastId != null && lastId.compareTo(g.lastId) > 0) {
             g.lastId = lastId;
         }
@@ -1127,7 +1135,7 @@ public final class StreamCommands {
             g.transfer(id, p, consumer);
             claimed.add(id);
         }
-        db.modified(key);
+        db.modifiedQuietly(key);
         ctx.reply.array(claimed.size());
         for (StreamId id : claimed) {
             replyClaimed(ctx.reply, s, id, justId);
@@ -1163,7 +1171,6 @@ public final class StreamCommands {
         }
         long now = System.currentTimeMillis();
         long attempts = count * AUTOCLAIM_ATTEMPTS_FACTOR;
-        ctx.db().lookupWrite(ctx.arg(1));
         StreamGroup.Consumer consumer = null;
         java.util.List<StreamId> claimed = new java.util.ArrayList<>();
         java.util.List<StreamId> deleted = new java.util.ArrayList<>();
@@ -1192,7 +1199,7 @@ public final class StreamCommands {
             claimed.add(id);
             count--;
         }
-        ctx.db().modified(ctx.arg(1));
+        ctx.db().modifiedQuietly(ctx.arg(1));
         ReplyWriter reply = ctx.reply;
         reply.array(3);
         reply.bulk((next == null ? StreamId.MIN : next).toBytes());
@@ -1240,21 +1247,7 @@ public final class StreamCommands {
             reply.integer(g.consumers.size());
             reply.bulk("pending");
             reply.integer(g.pending.size());
-            reply.bulk("last-delivered-id");
-            reply.bulk(g.lastId.toBytes());
-            reply.bulk("entries-read");
-            if (g.entriesRead == StreamGroup.UNKNOWN_ENTRIES_READ) {
-                reply.nullBulk();
-            } else {
-                reply.integer(g.entriesRead);
-            }
-            reply.bulk("lag");
-            long lag = s.lag(g);
-            if (lag == StreamValue.UNKNOWN_LAG) {
-                reply.nullBulk();
-            } else {
-                reply.integer(lag);
-            }
+            replyReadPosition(reply, s, g);
         }
     }
 
@@ -1276,6 +1269,142 @@ public final class StreamCommands {
             reply.integer(c.pending.size());
             reply.bulk("idle");
             reply.integer(Math.max(0, now - c.seenTime));
+        }
+    }
+
+    /** XINFO STREAM's default COUNT under FULL, which keeps one call from walking a huge stream. */
+    private static final long FULL_DEFAULT_COUNT = 10;
+
+    /**
+     * XINFO STREAM key [FULL [COUNT n]]: the stream's counters and first and last entries, or
+     * under FULL up to n entries (0 = all) and every group with up to n pending entries of the
+     * group and of each consumer.
+     */
+    static void xinfoStream(CommandContext ctx) {
+        StreamValue s = infoSource(ctx);
+        int options = ctx.argc() - 3;
+        long count = FULL_DEFAULT_COUNT;
+        boolean full = options > 0;
+        if (full) {
+            if ((options != 1 && options != 3) || !ctx.argIs(3, "full") || (options == 3 && !ctx.argIs(4, "count"))) {
+                throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + ctx.argString(1) + "'. Try XINFO HELP.");
+            }
+            if (options == 3) {
+                count = ctx.argLong(5);
+                if (count < 0) {
+                    count = FULL_DEFAULT_COUNT;
+                }
+            }
+        }
+        ReplyWriter reply = ctx.reply;
+        record(reply, full ? 9 : 10);
+        reply.bulk("length");
+        reply.integer(s.length());
+        reply.bulk("radix-tree-keys");
+        reply.integer(s.blockCount());
+        reply.bulk("radix-tree-nodes");
+        reply.integer(s.radixTreeNodes());
+        reply.bulk("last-generated-id");
+        reply.bulk(s.lastId().toBytes());
+        reply.bulk("max-deleted-entry-id");
+        reply.bulk(s.maxDeletedId().toBytes());
+        reply.bulk("entries-added");
+        reply.integer(s.entriesAdded());
+        reply.bulk("recorded-first-entry-id");
+        reply.bulk(s.firstId().toBytes());
+        if (!full) {
+            reply.bulk("groups");
+            reply.integer(s.groups().size());
+            reply.bulk("first-entry");
+            replyEdgeEntry(reply, s, false);
+            reply.bulk("last-entry");
+            replyEdgeEntry(reply, s, true);
+            return;
+        }
+        reply.bulk("entries");
+        replyRange(reply, s, StreamId.MIN, StreamId.MAX, count, false);
+        reply.bulk("groups");
+        reply.array(s.groups().size());
+        for (java.util.Map.Entry<byte[], StreamGroup> e : s.groups().entrySet()) {
+            replyFullGroup(reply, s, e.getKey(), e.getValue(), count);
+        }
+    }
+
+    /** The first or last entry, or a null when the stream is empty. */
+    private static void replyEdgeEntry(ReplyWriter reply, StreamValue s, boolean last) {
+        StreamValue.Cursor c = s.cursor(StreamId.MIN, StreamId.MAX, last);
+        if (c.next()) {
+            replyEntry(reply, c);
+        } else {
+            reply.nullBulk();
+        }
+    }
+
+    private static void replyFullGroup(ReplyWriter reply, StreamValue s, byte[] name, StreamGroup g, long count) {
+        record(reply, 7);
+        reply.bulk("name");
+        reply.bulk(name);
+        replyReadPosition(reply, s, g);
+        reply.bulk("pel-count");
+        reply.integer(g.pending.size());
+        reply.bulk("pending");
+        reply.array(limited(g.pending.size(), count));
+        long shown = 0;
+        for (java.util.Map.Entry<StreamId, StreamGroup.Pending> p : g.pending.entrySet()) {
+            if (count != 0 && shown++ == count) {
+                break;
+            }
+            reply.array(4);
+            reply.bulk(p.getKey().toBytes());
+            reply.bulk(p.getValue().consumer.name);
+            reply.integer(p.getValue().deliveryTime);
+            reply.integer(p.getValue().deliveryCount);
+        }
+        reply.bulk("consumers");
+        reply.array(g.consumers.size());
+        for (StreamGroup.Consumer c : g.consumers.values()) {
+            record(reply, 4);
+            reply.bulk("name");
+            reply.bulk(c.name);
+            reply.bulk("seen-time");
+            reply.integer(c.seenTime);
+            reply.bulk("pel-count");
+            reply.integer(c.pending.size());
+            reply.bulk("pending");
+            reply.array(limited(c.pending.size(), count));
+            shown = 0;
+            for (java.util.Map.Entry<StreamId, StreamGroup.Pending> p : c.pending.entrySet()) {
+                if (count != 0 && shown++ == count) {
+                    break;
+                }
+                reply.array(3);
+                reply.bulk(p.getKey().toBytes());
+                reply.integer(p.getValue().deliveryTime);
+                reply.integer(p.getValue().deliveryCount);
+            }
+        }
+    }
+
+    private static int limited(int size, long count) {
+        return count == 0 ? size : (int) Math.min(size, count);
+    }
+
+    /** A group's last-delivered-id, entries-read and lag fields, as XINFO GROUPS and STREAM FULL show them. */
+    private static void replyReadPosition(ReplyWriter reply, StreamValue s, StreamGroup g) {
+        reply.bulk("last-delivered-id");
+        reply.bulk(g.lastId.toBytes());
+        reply.bulk("entries-read");
+        if (g.entriesRead == StreamGroup.UNKNOWN_ENTRIES_READ) {
+            reply.nullBulk();
+        } else {
+            reply.integer(g.entriesRead);
+        }
+        reply.bulk("lag");
+        long lag = s.lag(g);
+        if (lag == StreamValue.UNKNOWN_LAG) {
+            reply.nullBulk();
+        } else {
+            reply.integer(lag);
         }
     }
 }

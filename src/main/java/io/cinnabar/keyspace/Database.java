@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * One numbered database: its keys, their expiry, and the running memory total. Every write goes
  * through {@link #set}, {@link #delete}, {@link #modified} or {@link #setExpire}, which announce
- * the key to the keyspace's listeners before and after the change.
+ * the key to the keyspace's listeners before and after the change; the few changes Redis makes
+ * without signalling the key go through {@link #modifiedQuietly} or {@link #replaceQuietly},
+ * which keep the memory total and announce nothing.
  */
 public final class Database {
     /** Passed as the expiry to keep a key's current time to live. */
@@ -184,10 +186,45 @@ public final class Database {
             return;
         }
         Object value = table.value();
+        recharge(key, value);
+        keyspace.afterWrite(this, key, value);
+    }
+
+    /**
+     * Completes an in-place change that Redis makes without signalling the key: no WATCH breaks,
+     * no tracking invalidation, no listener hears of it (consumer-group state changed by
+     * XREADGROUP, XCLAIM, XACK, XGROUP, XSETID). The memory total follows the value and the
+     * change counts towards the writes since the last save, as Redis counts it. Begin with
+     * {@link #lookup} instead of {@link #lookupWrite}. A fork-less snapshot must hook this too.
+     */
+    public void modifiedQuietly(byte[] key) {
+        if (!table.find(key)) {
+            return;
+        }
+        recharge(key, table.value());
+        keyspace.countChange();
+    }
+
+    /**
+     * Stores another form of the same content under a live key without signalling it, as Redis's
+     * dbOverwrite does for a re-encoding (an embstr HLL or bitmap made raw, a listpack sorted set
+     * converted by SORT): expiry and access clock stay, memory follows, nothing is announced or
+     * counted as a change. False if the key is absent.
+     */
+    public boolean replaceQuietly(byte[] key, Object value) {
+        if (!findLive(key)) {
+            return false;
+        }
+        table.setValue(value);
+        recharge(key, value);
+        return true;
+    }
+
+    /** Re-charges the entry last found to the size of {@code value}. */
+    private void recharge(byte[] key, Object value) {
         int size = charge(key, value);
         memory += size - table.chargedSize();
         table.setChargedSize(size);
-        keyspace.afterWrite(this, key, value);
     }
 
     /** Removes a key; false if it did not exist. */

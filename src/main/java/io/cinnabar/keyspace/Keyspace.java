@@ -195,6 +195,11 @@ public final class Keyspace {
         // propagation of the implied DEL attaches here with replication and AOF
     }
 
+    /** Counts a change no listener is told of (see {@link Database#modifiedQuietly}). */
+    void countChange() {
+        dirty++;
+    }
+
     /** Writes since the last save (INFO rdb_changes_since_last_save). */
     public long dirty() {
         return dirty;

@@ -37,15 +37,18 @@ public final class Blocking implements KeyspaceListener {
         final CommandSpec spec;
         final byte[][] argv;
         final TimeoutReply onTimeout;
+        /** What the command resolved when it blocked and needs again when re-run (XREAD's $). */
+        final Object state;
         ScheduledFuture<?> timer;
 
-        Wait(Client client, Database db, List<DbKey> keys, CommandSpec spec, byte[][] argv, TimeoutReply onTimeout) {
+        Wait(Client client, Database db, List<DbKey> keys, CommandSpec spec, byte[][] argv, TimeoutReply onTimeout, Object state) {
             this.client = client;
             this.db = db;
             this.keys = keys;
             this.spec = spec;
             this.argv = argv;
             this.onTimeout = onTimeout;
+            this.state = state;
         }
     }
 
@@ -80,6 +83,14 @@ public final class Blocking implements KeyspaceListener {
         return rerunning != null && rerunning.client == c ? servingKey : null;
     }
 
+    /**
+     * While a waiting client's command is re-run: the state it gave {@link #block} (null if
+     * none), so it need not write what it resolved into the arguments the client sent.
+     */
+    public Object waitState(Client c) {
+        return rerunning != null && rerunning.client == c ? rerunning.state : null;
+    }
+
     /** True if the client waits here (not merely paused). */
     public boolean isBlocked(Client c) {
         return c.blockedOn instanceof Wait;
@@ -91,6 +102,11 @@ public final class Blocking implements KeyspaceListener {
      * writes the reply. The command writes nothing itself when it blocks.
      */
     public void block(Client client, Database db, byte[][] keys, long timeoutMillis, TimeoutReply onTimeout) {
+        block(client, db, keys, timeoutMillis, onTimeout, null);
+    }
+
+    /** {@link #block} keeping {@code state} for the re-runs ({@link #waitState}). */
+    public void block(Client client, Database db, byte[][] keys, long timeoutMillis, TimeoutReply onTimeout, Object state) {
         if (client.inExec()) {
             onTimeout.reply(client); // inside EXEC (and scripts) a blocking command answers at once, as Redis
             return;
@@ -107,7 +123,7 @@ public final class Blocking implements KeyspaceListener {
             }
         }
         byte[][] argv = client.context().argv().clone();
-        Wait w = new Wait(client, db, list, client.context().spec(), argv, onTimeout);
+        Wait w = new Wait(client, db, list, client.context().spec(), argv, onTimeout, state);
         for (DbKey k : list) {
             waitersByKey.computeIfAbsent(k, x -> new ArrayDeque<>()).add(w);
         }
@@ -169,7 +185,17 @@ public final class Blocking implements KeyspaceListener {
 
     @Override
     public void afterWrite(Database db, byte[] key, Object value) {
-        if (blockedCount == 0 || value == null) {
+        if (value != null) {
+            signalReady(db, key);
+        }
+    }
+
+    /**
+     * Re-runs the clients blocked on a key after a change made without signalling it (Redis's
+     * signalKeyAsReady alone: XGROUP DESTROY wakes its readers to answer NOGROUP).
+     */
+    public void signalReady(Database db, byte[] key) {
+        if (blockedCount == 0) {
             return;
         }
         DbKey k = new DbKey(db.id(), key);

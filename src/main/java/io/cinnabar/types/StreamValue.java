@@ -32,6 +32,8 @@ public final class StreamValue implements TypedValue {
     private long memory = OBJECT_BYTES;
     /** Consumer groups by name in byte order; null until the first is created. */
     private TreeMap<byte[], StreamGroup> groups;
+    /** {@link #radixTreeNodes()} as last computed, or -1 once the block index has changed. */
+    private long radixNodes = -1;
 
     @Override
     public String typeName() {
@@ -59,6 +61,7 @@ public final class StreamValue implements TypedValue {
         c.firstId = firstId;
         c.maxDeletedId = maxDeletedId;
         c.entriesAdded = entriesAdded;
+        c.radixNodes = radixNodes;
         c.memory = memory;
         if (groups != null) {
             c.groups = new TreeMap<>(java.util.Arrays::compareUnsigned);
@@ -96,6 +99,65 @@ public final class StreamValue implements TypedValue {
     /** Number of listpack blocks (XINFO radix-tree-keys). */
     public int blockCount() {
         return blocks.size();
+    }
+
+    /**
+     * The node count Redis's radix tree of these block IDs reports (XINFO radix-tree-nodes).
+     * Redis keys each block by its master ID as 16 big-endian bytes; its rax keeps every chain
+     * of single-child positions in one node, and re-compresses on removal, so the count depends
+     * only on the set of keys: one node per key, one per branching position, and one per
+     * non-empty chain above each of those. An empty tree is its root alone. Computed on demand
+     * in O(blocks) and kept until the block index changes.
+     */
+    public long radixTreeNodes() {
+        if (radixNodes < 0) {
+            if (blocks.isEmpty()) {
+                radixNodes = 1;
+            } else {
+                byte[][] keys = new byte[blocks.size()][];
+                int i = 0;
+                for (StreamId id : blocks.keySet()) {
+                    keys[i++] = radixKey(id);
+                }
+                radixNodes = radixSubtreeNodes(keys, 0, keys.length, -1);
+            }
+        }
+        return radixNodes;
+    }
+
+    private static final int RADIX_KEY_BYTES = 16;
+
+    private static byte[] radixKey(StreamId id) {
+        byte[] k = new byte[RADIX_KEY_BYTES];
+        for (int b = 0; b < 8; b++) {
+            k[b] = (byte) (id.ms() >>> (56 - 8 * b));
+            k[8 + b] = (byte) (id.seq() >>> (56 - 8 * b));
+        }
+        return k;
+    }
+
+    /**
+     * Nodes below a parent position at depth {@code parentDepth} (-1 above the root) for the
+     * sorted keys {@code [from, to)}, which share their first {@code parentDepth + 1} bytes.
+     */
+    private static long radixSubtreeNodes(byte[][] keys, int from, int to, int parentDepth) {
+        int depth = RADIX_KEY_BYTES;
+        if (to - from > 1) {
+            depth = java.util.Arrays.mismatch(keys[from], keys[to - 1]);
+        }
+        // the node at this depth (a key or a branch), plus a chain node if bytes lie between
+        long nodes = depth - parentDepth > 1 ? 2 : 1;
+        if (depth == RADIX_KEY_BYTES) {
+            return nodes;
+        }
+        int start = from;
+        for (int i = from + 1; i <= to; i++) {
+            if (i == to || keys[i][depth] != keys[start][depth]) {
+                nodes += radixSubtreeNodes(keys, start, i, depth);
+                start = i;
+            }
+        }
+        return nodes;
     }
 
     /** XSETID: the caller has checked the values against the stream as Redis does. */
@@ -242,6 +304,7 @@ public final class StreamValue implements TypedValue {
             }
             lp.appendLong(0);
             blocks.put(master, lp);
+            radixNodes = -1;
             flags = FLAG_SAMEFIELDS;
         } else {
             master = tail.getKey();
@@ -440,6 +503,7 @@ public final class StreamValue implements TypedValue {
 
     private void removeBlock(StreamId master, Listpack lp) {
         blocks.remove(master);
+        radixNodes = -1;
         memory -= lp.capacity() + BLOCK_OVERHEAD;
     }
 

@@ -1,6 +1,7 @@
 package io.cinnabar.commands;
 
 import io.cinnabar.testing.RandomDiff;
+import io.cinnabar.testing.RespTree;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +15,9 @@ import org.junit.jupiter.api.Timeout;
  * every reply compared byte for byte: XADD (ms-seq, ms, ms-*, stale IDs, MAXLEN/MINID with = and
  * ~ and LIMIT, NOMKSTREAM), XTRIM, XDEL, XSETID, XLEN, XRANGE/XREVRANGE with inclusive, exclusive
  * and incomplete bounds and COUNT, and the consumer group commands (XGROUP, XREADGROUP, XACK,
- * XPENDING, XCLAIM, XAUTOCLAIM, XINFO GROUPS with entries-read and lag; idle times only through filters far above any elapsed time).
+ * XPENDING, XCLAIM, XAUTOCLAIM, XINFO GROUPS with entries-read and lag; idle times only through filters far above any elapsed time),
+ * and XINFO STREAM plain and FULL [COUNT n] (radix tree counts included; delivery and seen times
+ * compared as integers only).
  * Small block limits make approximate trimming drop whole blocks often. Replay a failure with
  * {@code -DstreamSeed=<seed>}.
  */
@@ -26,21 +29,53 @@ class StreamCommandsRandomDiffTest {
     @Test
     void smallBlocks() {
         RandomDiff.run("streamSeed", 20261130L, 15000,
-                new RandomDiff.Options().config("stream-node-max-entries 4"), new Generator()::next);
+                new RandomDiff.Options().config("stream-node-max-entries 4").normalizer(TIMES_MASKED), new Generator()::next);
     }
 
     @Test
     void smallBlockBytes() {
         RandomDiff.run("streamSeed", 20261131L, 10000,
-                new RandomDiff.Options().config("stream-node-max-bytes 80").config("stream-node-max-entries 0"),
+                new RandomDiff.Options().config("stream-node-max-bytes 80").config("stream-node-max-entries 0").normalizer(TIMES_MASKED),
                 new Generator()::next);
     }
 
     @Test
     void resp3() {
         RandomDiff.run("streamSeed", 20261132L, 5000,
-                new RandomDiff.Options().resp3().config("stream-node-max-entries 6"), new Generator()::next);
+                new RandomDiff.Options().resp3().config("stream-node-max-entries 6").normalizer(TIMES_MASKED), new Generator()::next);
     }
+
+    /**
+     * Radix tree counts of XINFO STREAM over IDs spread across all 16 key bytes (jumps of up to
+     * 2^62 in ms, sequence numbers up to 2^40), one entry per block, with blocks deleted anywhere.
+     */
+    @Test
+    void radixTreeOfWidelySpreadIds() {
+        long[] top = new long[1];
+        List<String> added = new ArrayList<>();
+        RandomDiff.run("streamSeed", 20261133L, 4000, new RandomDiff.Options().config("stream-node-max-entries 1"), r -> {
+            int op = r.nextInt(10);
+            if (op < 5 || added.isEmpty()) {
+                top[0] += 1 + (r.nextBoolean() ? r.nextInt(300) : r.nextLong() >>> (2 + r.nextInt(62)));
+                if (top[0] < 0 || top[0] > Long.MAX_VALUE / 2) {
+                    top[0] = 1;
+                    added.clear();
+                    return new String[] {"DEL", "x:w"};
+                }
+                String id = top[0] + "-" + (r.nextBoolean() ? 0 : r.nextLong() >>> (24 + r.nextInt(40)));
+                added.add(id);
+                return new String[] {"XADD", "x:w", id, "f", "v"};
+            }
+            if (op < 8) {
+                return new String[] {"XDEL", "x:w", added.remove(r.nextInt(added.size()))};
+            }
+            return new String[] {"XINFO", "STREAM", "x:w"};
+        });
+    }
+
+    /** XINFO STREAM FULL shows delivery and seen times, which differ between the servers. */
+    private static final RandomDiff.Normalizer TIMES_MASKED = (command, reply) ->
+            command[0].equals("XINFO") ? RespTree.parse(reply.raw).withTimesMasked().render() : null;
 
     private static final class Generator {
         /** Per key, the ms near which new IDs are drawn so that most XADDs succeed. */
@@ -84,6 +119,13 @@ class StreamCommandsRandomDiffTest {
             }
             if (op < 87) {
                 return new String[] {"OBJECT", "ENCODING", key};
+            }
+            if (op < 90) {
+                switch (r.nextInt(3)) {
+                    case 0: return new String[] {"XINFO", "STREAM", key};
+                    case 1: return new String[] {"XINFO", "STREAM", key, "FULL"};
+                    default: return new String[] {"XINFO", "STREAM", key, "FULL", "COUNT", Integer.toString(r.nextInt(4) - 1)};
+                }
             }
             return group(r, key, ms);
         }

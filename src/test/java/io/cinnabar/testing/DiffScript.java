@@ -15,6 +15,8 @@ import java.util.List;
  *   SET foo bar               exact reply bytes must match
  *   !unordered KEYS *         arrays compared as multisets of elements
  *   !type TTL foo             only the reply type must match
+ *   !times XINFO STREAM s FULL   exact, except integers that are unix times in ms
+ *                             (delivery and seen times) need only be integers
  *   !any DEBUG SLEEP 0        run on both, compare nothing
  * </pre>
  * Both connections start with FLUSHALL on database 0.
@@ -51,6 +53,7 @@ public final class DiffScript {
                 case "exact": same = Arrays.equals(expected.raw, actual.raw); break;
                 case "unordered": same = unordered(expected).equals(unordered(actual)); break;
                 case "type": same = expected.raw[0] == actual.raw[0]; break;
+                case "times": same = timesMasked(expected).equals(timesMasked(actual)); break;
                 case "any": same = true; break;
                 default: throw new IllegalArgumentException(name + ":" + (n + 1) + ": unknown mode !" + mode);
             }
@@ -59,6 +62,10 @@ public final class DiffScript {
             }
         }
         return mismatches;
+    }
+
+    private static String timesMasked(RespClient.Reply r) {
+        return RespTree.parse(r.raw).withTimesMasked().render();
     }
 
     private static String unordered(RespClient.Reply r) {

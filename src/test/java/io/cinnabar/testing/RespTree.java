@@ -162,6 +162,27 @@ public final class RespTree {
         return withChildren(kids);
     }
 
+    /** Integers from which on a reply integer is taken for a unix time in milliseconds (2001 on). */
+    public static final long UNIX_MS_FLOOR = 1_000_000_000_000L;
+
+    /**
+     * A copy where every integer that looks like a unix time in milliseconds reads 0, so replies
+     * with delivery or seen times compare by type there and byte for byte everywhere else.
+     */
+    public RespTree withTimesMasked() {
+        if (type == ':' && Long.parseLong(line) >= UNIX_MS_FLOOR) {
+            return new RespTree(type, "0", null, null);
+        }
+        if (children == null) {
+            return this;
+        }
+        List<RespTree> kids = new ArrayList<>(children.size());
+        for (RespTree c : children) {
+            kids.add(c.withTimesMasked());
+        }
+        return new RespTree(type, line, null, kids);
+    }
+
     public String render() {
         StringBuilder sb = new StringBuilder();
         render(sb);

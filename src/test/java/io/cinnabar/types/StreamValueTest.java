@@ -114,4 +114,77 @@ class StreamValueTest {
         assertEquals(full, copy.memoryUsage());
         assertEquals("300-0", ids(copy, StreamId.MIN, StreamId.MAX, true).get(0));
     }
+
+    @Test
+    void radixTreeNodesMatchRedisOnKnownShapes() {
+        StreamValue s = new StreamValue();
+        assertEquals(1, s.radixTreeNodes()); // the empty root
+        add(s, 1, 0, 1, "f", "v");
+        assertEquals(2, s.radixTreeNodes()); // one 16-byte chain and the key
+        // counts read from Redis 7.0.15 with stream-node-max-entries 1
+        for (long[] id : new long[][] {{1, 255}, {1, 256}, {1, 65535}, {2, 0}, {4294967296L, 0}, {4294967297L, 1}}) {
+            add(s, id[0], id[1], 1, "f", "v");
+        }
+        assertEquals(7, s.blockCount());
+        assertEquals(21, s.radixTreeNodes());
+        s.delete(new StreamId(1, 255));
+        s.delete(new StreamId(1, 0));
+        s.delete(new StreamId(1, 256));
+        s.delete(new StreamId(1, 65535));
+        s.delete(new StreamId(2, 0));
+        s.delete(new StreamId(4294967296L, 0));
+        s.delete(new StreamId(4294967297L, 1));
+        assertEquals(1, s.radixTreeNodes());
+    }
+
+    @Test
+    void radixTreeNodesAgreeWithPrefixCounting() {
+        java.util.Random r = new java.util.Random(7);
+        for (int round = 0; round < 200; round++) {
+            StreamValue s = new StreamValue();
+            java.util.TreeSet<StreamId> live = new java.util.TreeSet<>();
+            long ms = 0;
+            for (int i = 1 + r.nextInt(40); i > 0; i--) {
+                ms += 1 + (r.nextBoolean() ? r.nextInt(3) : 1L << r.nextInt(62));
+                StreamId id = new StreamId(ms, r.nextBoolean() ? 0 : r.nextLong() >>> r.nextInt(64));
+                add(s, id.ms(), id.seq(), 1, "f", "v");
+                live.add(id);
+            }
+            for (int i = r.nextInt(live.size()); i > 0; i--) {
+                StreamId victim = new ArrayList<>(live).get(r.nextInt(live.size()));
+                assertTrue(s.delete(victim));
+                live.remove(victim);
+                assertEquals(nodesByPrefixes(live), s.radixTreeNodes(), () -> "keys " + live);
+            }
+            assertEquals(nodesByPrefixes(live), s.radixTreeNodes(), () -> "keys " + live);
+        }
+    }
+
+    /**
+     * Independent count of a compressed radix tree's nodes from the keys' prefixes: a node at each
+     * key, at each prefix with two or more continuations, and where a chain of single
+     * continuations starts (at the root, or just below a branching prefix).
+     */
+    private static long nodesByPrefixes(java.util.Set<StreamId> ids) {
+        if (ids.isEmpty()) {
+            return 1;
+        }
+        Map<String, java.util.Set<Character>> continuations = new java.util.HashMap<>();
+        for (StreamId id : ids) {
+            String key = String.format("%016x%016x", id.ms(), id.seq());
+            for (int d = 0; d < 16; d++) {
+                continuations.computeIfAbsent(key.substring(0, 2 * d), x -> new java.util.HashSet<>()).add((char) Integer.parseInt(key.substring(2 * d, 2 * d + 2), 16));
+            }
+        }
+        long nodes = ids.size();
+        for (Map.Entry<String, java.util.Set<Character>> e : continuations.entrySet()) {
+            String prefix = e.getKey();
+            boolean branch = e.getValue().size() > 1;
+            boolean chainStart = prefix.isEmpty() || continuations.get(prefix.substring(0, prefix.length() - 2)).size() > 1;
+            if (branch || chainStart) {
+                nodes++;
+            }
+        }
+        return nodes;
+    }
 }
