@@ -287,6 +287,7 @@ public final class ScriptEngine {
             run.result = run.functionArgs == null ? run.script.function.call()
                     : run.script.function.call(run.functionArgs[0], run.functionArgs[1]);
         } catch (LuaError e) {
+            ScriptErrors.reword(e);
             run.error = e;
         } catch (StackOverflowError e) {
             run.error = new ScriptErrors.UnpositionedError("stack overflow");
