@@ -152,9 +152,23 @@ final class LuaSandbox {
 
     /** Compiles with other globals (a function library's). */
     LuaFunction compile(byte[] body, int offset, String chunkName, LuaTable globalsOfChunk) {
-        LuaValue f = globals.load(new ByteArrayInputStream(body, offset, body.length - offset), chunkName, "t", globalsOfChunk);
+        LuaValue f = load(body, offset, body.length - offset, chunkName, globalsOfChunk);
         noTailCalls(((LuaClosure) f).p);
         return (LuaFunction) f;
+    }
+
+    /**
+     * luaj's compiler behind Lua 5.1's syntax check: luaj parses Lua 5.2 (it takes ";" as a
+     * statement, "::label::", "0x" as zero) and words its errors its own way, so a script first
+     * meets Lua 5.1's grammar and messages. Scripts compile once (they are cached by SHA1), so the
+     * extra pass costs nothing per call.
+     */
+    private LuaValue load(byte[] text, int offset, int length, String chunkName, LuaTable globalsOfChunk) {
+        String lua51 = Lua51Syntax.firstError(text, offset, length, chunkName);
+        if (lua51 != null) {
+            throw new ScriptErrors.UnpositionedError(lua51);
+        }
+        return globals.load(new ByteArrayInputStream(text, offset, length), chunkName, "t", globalsOfChunk);
     }
 
     /**
@@ -309,7 +323,7 @@ final class LuaSandbox {
 
     private Varargs compileChunk(byte[] text, int offset, int length, String chunkName) {
         try {
-            LuaValue f = globals.load(new ByteArrayInputStream(text, offset, length), chunkName, "t", env);
+            LuaValue f = load(text, offset, length, chunkName, env);
             noTailCalls(((LuaClosure) f).p);
             return f;
         } catch (LuaError e) {
