@@ -1,5 +1,6 @@
 package io.cinnabar.scripting;
 
+import java.util.Map;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaString;
@@ -29,6 +30,22 @@ final class LuaRuntimeErrors {
     private record Site(LuaClosure closure, int pc, LuaValue[] registers, String fileline) {}
 
     private static final ThreadLocal<Site> LAST_SITE = new ThreadLocal<>();
+
+    /**
+     * The parameters Lua 5.1's libraries check, by the function's name as the call names it
+     * (first letter of the type: string, number, table, function; '.' unchecked). luaj's checks
+     * do not say which argument failed: with these, only a parameter of the expected type can be
+     * the culprit (string.byte('a', 'x') fails on #2, not on the string 'a').
+     */
+    private static final Map<String, String> PARAMETERS = Map.ofEntries(
+            Map.entry("byte", "snn"), Map.entry("sub", "snn"), Map.entry("rep", "sn"),
+            Map.entry("upper", "s"), Map.entry("lower", "s"), Map.entry("len", "s"),
+            Map.entry("reverse", "s"), Map.entry("find", "ssn"), Map.entry("match", "ssn"),
+            Map.entry("gmatch", "ss"), Map.entry("gsub", "ss.n"), Map.entry("insert", "t"),
+            Map.entry("remove", "tn"), Map.entry("sort", "tf"), Map.entry("concat", "tsnn"),
+            Map.entry("setmetatable", "t"), Map.entry("ipairs", "t"), Map.entry("pairs", "t"),
+            Map.entry("next", "t"), Map.entry("rawget", "t"), Map.entry("rawset", "t"),
+            Map.entry("select", "n"), Map.entry("unpack", "tnn"));
 
     private LuaRuntimeErrors() {}
 
@@ -149,10 +166,15 @@ final class LuaRuntimeErrors {
         }
         String expected = detail.substring(0, expectedEnd);
         String got = detail.substring(expectedEnd + " expected, got ".length());
+        String[] name = objectName(site.closure.p, site.pc, callee);
+        String function = name == null ? "?" : name[1];
+        String parameters = name == null ? null : PARAMETERS.get(function);
         int culprit = -1;
         for (int n = 1; n <= argCount + 1 && culprit < 0; n++) {
             LuaValue arg = n <= argCount ? register(site, callee + n) : LuaValue.NIL;
-            if (arg.typename().equals(got) && !accepts(expected, arg)) {
+            boolean checkedAsExpected = parameters == null
+                    || (n <= parameters.length() && parameters.charAt(n - 1) == expected.charAt(0));
+            if (checkedAsExpected && arg.typename().equals(got) && !accepts(expected, arg)) {
                 culprit = n;
             }
         }
@@ -160,8 +182,6 @@ final class LuaRuntimeErrors {
             return null;
         }
         String gotText = culprit > argCount ? "no value" : got;
-        String[] name = objectName(site.closure.p, site.pc, callee);
-        String function = name == null ? "?" : name[1];
         int shown = culprit;
         if (name != null && name[0].equals("method")) {
             shown--;

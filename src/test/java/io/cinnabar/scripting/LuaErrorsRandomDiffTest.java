@@ -88,7 +88,9 @@ class LuaErrorsRandomDiffTest {
                 break;
             default: {
                 String[] calls = {"table.insert(" + x + ", 1)", "string.rep(" + x + ")", "math.floor(" + x + ")",
-                    "string.sub(" + x + ", " + y + ")", "setmetatable(" + x + ", {})", "ipairs(" + x + ")"};
+                    "string.sub(" + x + ", " + y + ")", "setmetatable(" + x + ", {})", "ipairs(" + x + ")",
+                    "string.byte(" + x + ", " + y + ")", "string.rep(" + x + ", " + y + ")", "table.concat(" + x + ", " + y + ")",
+                    "string.find(" + x + ", " + y + ")", "select(" + x + ", " + y + ")", "(" + x + "):upper()"};
                 body = "return " + calls[r.nextInt(calls.length)];
                 break;
             }
