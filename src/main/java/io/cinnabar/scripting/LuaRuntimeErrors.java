@@ -115,6 +115,16 @@ final class LuaRuntimeErrors {
             }
         } else if (luajMessage.startsWith("bad argument: ") && op == Lua.OP_CALL && b != 0) {
             return argumentError(site, a, b - 1, luajMessage.substring("bad argument: ".length()));
+        } else if (luajMessage.startsWith("bad argument #") && op == Lua.OP_CALL) {
+            return numberedArgumentError(site, a, luajMessage);
+        } else if (luajMessage.startsWith("table index") && op == Lua.OP_SETTABLE) {
+            LuaValue key = rk(site, b);
+            if (key.isnil()) {
+                return "table index is nil";
+            }
+            if (key.type() == LuaValue.TNUMBER && Double.isNaN(key.todouble())) {
+                return "table index is NaN";
+            }
         }
         return null;
     }
@@ -165,6 +175,9 @@ final class LuaRuntimeErrors {
             return null;
         }
         String expected = detail.substring(0, expectedEnd);
+        if (expected.equals("double") || expected.equals("int") || expected.equals("long")) {
+            expected = "number";
+        }
         String got = detail.substring(expectedEnd + " expected, got ".length());
         String[] name = objectName(site.closure.p, site.pc, callee);
         String function = name == null ? "?" : name[1];
@@ -182,14 +195,34 @@ final class LuaRuntimeErrors {
             return null;
         }
         String gotText = culprit > argCount ? "no value" : got;
-        int shown = culprit;
-        if (name != null && name[0].equals("method")) {
-            shown--;
-            if (shown == 0) {
-                return "calling '" + function + "' on bad self (" + expected + " expected, got " + gotText + ")";
+        return argumentText(name, culprit, expected + " expected, got " + gotText);
+    }
+
+    /** luaj's "bad argument #n: detail" with the function's name, as luaL_argerror words it. */
+    private static String numberedArgumentError(Site site, int callee, String luajMessage) {
+        int colon = luajMessage.indexOf(": ");
+        if (colon < 0) {
+            return null;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(luajMessage.substring("bad argument #".length(), colon));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return argumentText(objectName(site.closure.p, site.pc, callee), n, luajMessage.substring(colon + 2));
+    }
+
+    /** luaL_argerror's text; a method's self is not counted, and is "bad self" when it fails. */
+    private static String argumentText(String[] calleeName, int argument, String detail) {
+        String function = calleeName == null ? "?" : calleeName[1];
+        if (calleeName != null && calleeName[0].equals("method")) {
+            argument--;
+            if (argument == 0) {
+                return "calling '" + function + "' on bad self (" + detail + ")";
             }
         }
-        return "bad argument #" + shown + " to '" + function + "' (" + expected + " expected, got " + gotText + ")";
+        return "bad argument #" + argument + " to '" + function + "' (" + detail + ")";
     }
 
     private static boolean accepts(String expected, LuaValue arg) {

@@ -89,6 +89,7 @@ final class LuaSandbox {
         for (String name : new String[] {"byte", "len", "lower", "rep", "reverse", "sub", "upper"}) {
             string.rawset(name, new NumbersAsText(string.get(name), 1));
         }
+        string.rawset("rep", new Rep());
         for (String name : new String[] {"find", "gmatch", "match", "gfind"}) {
             string.rawset(name, new NumbersAsText(string.get(name), 2));
         }
@@ -405,6 +406,23 @@ final class LuaSandbox {
         public LuaValue call(LuaValue seed) {
             random.seed(seed.checkint());
             return LuaValue.NONE;
+        }
+    }
+
+    /** string.rep: a count below one gives "" as in Lua 5.1 (luaj sizes an array by it and fails). */
+    private static final class Rep extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString text = LuaFormat.textOf(args.arg(1)).checkstring();
+            int count = args.checkint(2);
+            if (count < 1 || text.m_length == 0) {
+                return LuaValue.EMPTYSTRING;
+            }
+            byte[] out = new byte[Math.multiplyExact(text.m_length, count)];
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(text.m_bytes, text.m_offset, out, i * text.m_length, text.m_length);
+            }
+            return LuaString.valueUsing(out);
         }
     }
 
