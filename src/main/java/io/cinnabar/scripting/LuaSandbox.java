@@ -109,7 +109,10 @@ final class LuaSandbox {
         table.rawset("foreach", new Foreach(false));
         table.rawset("foreachi", new Foreach(true));
         env.rawset("table", table);
-        env.rawset("coroutine", copy(libraries.get("coroutine"), COROUTINE));
+        ReadOnlyTable coroutine = copy(libraries.get("coroutine"), COROUTINE);
+        coroutine.rawset("create", withWordedErrors(coroutine.get("create")));
+        coroutine.rawset("wrap", withWordedErrors(coroutine.get("wrap")));
+        env.rawset("coroutine", coroutine);
         env.rawset("redis", redisApi);
         env.rawset("cjson", LuaCjson.module());
         env.rawset("bit", LuaBit.module());
@@ -407,6 +410,37 @@ final class LuaSandbox {
             random.seed(seed.checkint());
             return LuaValue.NONE;
         }
+    }
+
+    /**
+     * coroutine.create / coroutine.wrap with a body whose errors carry Lua 5.1's text: luaj turns
+     * a coroutine's error into its message on the coroutine's own thread, where the error's site
+     * was noted, so the body rewords it there before luaj reads it.
+     */
+    private static LuaFunction withWordedErrors(LuaValue luajFactory) {
+        return new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue body) {
+                return luajFactory.call(wordingErrors(body.checkfunction()));
+            }
+        };
+    }
+
+    private static LuaFunction wordingErrors(LuaFunction body) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                try {
+                    return body.invoke(args);
+                } catch (LuaError e) {
+                    LuaValue value = ScriptErrors.luaValue(e);
+                    if (value.type() == LuaValue.TSTRING) {
+                        throw new LuaError(value.tojstring());
+                    }
+                    throw e;
+                }
+            }
+        };
     }
 
     /** string.rep: a count below one gives "" as in Lua 5.1 (luaj sizes an array by it and fails). */
