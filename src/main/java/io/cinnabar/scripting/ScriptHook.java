@@ -21,6 +21,8 @@ import org.luaj.vm2.lib.DebugLib;
  * them to fresh registers), so rewriting them changes nothing else. That needs the running
  * function's code and registers, hence a small frame stack per Lua thread (coroutines run on their
  * own Java threads) instead of luaj's debug-library call frames, which scripts cannot read anyway.
+ * Each frame also keeps its closure and current pc, so that an error's site (and from it Lua 5.1's
+ * wording of the error, see {@link LuaRuntimeErrors}) is known when luaj asks for a traceback.
  */
 final class ScriptHook extends DebugLib {
     private static final int CHECK_EVERY = 1000;
