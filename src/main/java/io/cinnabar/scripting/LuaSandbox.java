@@ -93,6 +93,7 @@ final class LuaSandbox {
         for (String name : new String[] {"byte", "len", "lower", "rep", "reverse", "sub", "upper"}) {
             string.rawset(name, new NumbersAsText(string.get(name), 1));
         }
+        string.rawset("rep", new Rep());
         for (String name : new String[] {"find", "gmatch", "match", "gfind"}) {
             string.rawset(name, new NumbersAsText(string.get(name), 2));
         }
@@ -113,8 +114,9 @@ final class LuaSandbox {
         table.rawset("foreachi", new Foreach(true));
         env.rawset("table", table);
         ReadOnlyTable coroutine = copy(libraries.get("coroutine"), COROUTINE);
+        coroutine.rawset("create", withWordedErrors(coroutine.get("create")));
         coroutine.rawset("resume", coroutines.resumeFunction());
-        coroutine.rawset("wrap", coroutines.wrapFunction());
+        coroutine.rawset("wrap", withWordedErrors(coroutines.wrapFunction()));
         env.rawset("coroutine", coroutine);
         env.rawset("redis", redisApi);
         env.rawset("cjson", LuaCjson.module());
@@ -159,9 +161,23 @@ final class LuaSandbox {
 
     /** Compiles with other globals (a function library's). */
     LuaFunction compile(byte[] body, int offset, String chunkName, LuaTable globalsOfChunk) {
-        LuaValue f = globals.load(new ByteArrayInputStream(body, offset, body.length - offset), chunkName, "t", globalsOfChunk);
+        LuaValue f = load(body, offset, body.length - offset, chunkName, globalsOfChunk);
         noTailCalls(((LuaClosure) f).p);
         return (LuaFunction) f;
+    }
+
+    /**
+     * luaj's compiler behind Lua 5.1's syntax check: luaj parses Lua 5.2 (it takes ";" as a
+     * statement, "::label::", "0x" as zero) and words its errors its own way, so a script first
+     * meets Lua 5.1's grammar and messages. Scripts compile once (they are cached by SHA1), so the
+     * extra pass costs nothing per call.
+     */
+    private LuaValue load(byte[] text, int offset, int length, String chunkName, LuaTable globalsOfChunk) {
+        String lua51 = Lua51Syntax.firstError(text, offset, length, chunkName);
+        if (lua51 != null) {
+            throw new ScriptErrors.UnpositionedError(lua51);
+        }
+        return globals.load(new ByteArrayInputStream(text, offset, length), chunkName, "t", globalsOfChunk);
     }
 
     /**
@@ -316,7 +332,7 @@ final class LuaSandbox {
 
     private Varargs compileChunk(byte[] text, int offset, int length, String chunkName) {
         try {
-            LuaValue f = globals.load(new ByteArrayInputStream(text, offset, length), chunkName, "t", env);
+            LuaValue f = load(text, offset, length, chunkName, env);
             noTailCalls(((LuaClosure) f).p);
             return f;
         } catch (LuaError e) {
@@ -398,6 +414,54 @@ final class LuaSandbox {
         public LuaValue call(LuaValue seed) {
             random.seed(seed.checkint());
             return LuaValue.NONE;
+        }
+    }
+
+    /**
+     * coroutine.create / coroutine.wrap with a body whose errors carry Lua 5.1's text: luaj turns
+     * a coroutine's error into its message on the coroutine's own thread, where the error's site
+     * was noted, so the body rewords it there before luaj reads it.
+     */
+    private static LuaFunction withWordedErrors(LuaValue luajFactory) {
+        return new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue body) {
+                return luajFactory.call(wordingErrors(body.checkfunction()));
+            }
+        };
+    }
+
+    private static LuaFunction wordingErrors(LuaFunction body) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                try {
+                    return body.invoke(args);
+                } catch (LuaError e) {
+                    LuaValue value = ScriptErrors.luaValue(e);
+                    if (value.type() == LuaValue.TSTRING) {
+                        throw new LuaError(value.tojstring());
+                    }
+                    throw e;
+                }
+            }
+        };
+    }
+
+    /** string.rep: a count below one gives "" as in Lua 5.1 (luaj sizes an array by it and fails). */
+    private static final class Rep extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaString text = LuaFormat.textOf(args.arg(1)).checkstring();
+            int count = args.checkint(2);
+            if (count < 1 || text.m_length == 0) {
+                return LuaValue.EMPTYSTRING;
+            }
+            byte[] out = new byte[Math.multiplyExact(text.m_length, count)];
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(text.m_bytes, text.m_offset, out, i * text.m_length, text.m_length);
+            }
+            return LuaString.valueUsing(out);
         }
     }
 

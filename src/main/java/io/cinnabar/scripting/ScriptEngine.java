@@ -58,7 +58,6 @@ public final class ScriptEngine {
     public ScriptEngine(Server server, LongSupplier usedMemory) {
         this.server = server;
         this.usedMemory = usedMemory;
-        // Read, not marked effective: only scripts act on it until eviction is built.
         this.maxmemory = server.config().num("maxmemory");
         this.scriptClient = server.newInternalClient();
         scriptClient.setInExec(true); // blocking commands answer at once inside scripts
@@ -245,6 +244,7 @@ public final class ScriptEngine {
             run.result = run.functionArgs == null ? run.script.function.call()
                     : run.script.function.call(run.functionArgs[0], run.functionArgs[1]);
         } catch (LuaError e) {
+            ScriptErrors.reword(e);
             run.error = e;
         } catch (StackOverflowError e) {
             run.error = new ScriptErrors.UnpositionedError("stack overflow");

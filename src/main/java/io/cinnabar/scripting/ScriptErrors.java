@@ -80,6 +80,7 @@ final class ScriptErrors {
 
     /** The error value as a Lua pcall sees it: messages carry "user_script:N: " as in Lua 5.1. */
     static LuaValue luaValue(LuaError e) {
+        reword(e);
         String fileline = fileline(e);
         if (e instanceof UnpositionedError) {
             return e.getMessageObject();
@@ -106,6 +107,23 @@ final class ScriptErrors {
             text = position(fileline) + text.substring(fileline.length() + 1);
         }
         return LuaValue.valueOf(text);
+    }
+
+    /**
+     * Puts Lua 5.1's wording into a runtime error luaj raised. Must run on the thread the script
+     * ran on, before anything else fails there: that is where the hook noted the error's site.
+     */
+    static void reword(LuaError e) {
+        String fileline = fileline(e);
+        String traceback = (String) TRACEBACK.get(e);
+        if (fileline == null || traceback == null || !traceback.startsWith(fileline + " ")) {
+            return;
+        }
+        int end = traceback.endsWith("\n") ? traceback.length() - 1 : traceback.length();
+        String lua51 = LuaRuntimeErrors.translate(traceback.substring(fileline.length() + 1, end), fileline);
+        if (lua51 != null) {
+            TRACEBACK.set(e, fileline + " " + lua51 + "\n");
+        }
     }
 
     /** Lua 5.1's "chunkid:line: " prefix for a luaj "source:line". */

@@ -22,6 +22,8 @@ import org.luaj.vm2.lib.DebugLib;
  * them to fresh registers), so rewriting them changes nothing else. That needs the running
  * function's code and registers, hence a small frame stack per Lua thread (coroutines run on their
  * own Java threads) instead of luaj's debug-library call frames, which scripts cannot read anyway.
+ * Each frame also keeps its closure and current pc, so that an error's site (and from it Lua 5.1's
+ * wording of the error, see {@link LuaRuntimeErrors}) is known when luaj asks for a traceback.
  */
 final class ScriptHook extends DebugLib {
     private static final int CHECK_EVERY = 1000;
@@ -46,13 +48,18 @@ final class ScriptHook extends DebugLib {
     private static final class Frames {
         int[][] code = new int[32][];
         LuaValue[][] registers = new LuaValue[32][];
+        LuaClosure[] closures = new LuaClosure[32];
+        int[] pcs = new int[32];
         int depth;
 
         void push(int[] c, LuaValue[] r) {
             if (depth == code.length) {
                 code = java.util.Arrays.copyOf(code, depth * 2);
                 registers = java.util.Arrays.copyOf(registers, depth * 2);
+                closures = java.util.Arrays.copyOf(closures, depth * 2);
+                pcs = java.util.Arrays.copyOf(pcs, depth * 2);
             }
+            closures[depth] = null;
             code[depth] = c;
             registers[depth++] = r;
         }
@@ -60,6 +67,7 @@ final class ScriptHook extends DebugLib {
         void pop() {
             if (depth > 0) {
                 registers[--depth] = null;
+                closures[depth] = null;
             }
         }
     }
@@ -95,6 +103,7 @@ final class ScriptHook extends DebugLib {
         if (frames.depth == 0) {
             return;
         }
+        frames.pcs[frames.depth - 1] = pc;
         int[] code = frames.code[frames.depth - 1];
         if (code == null || pc >= code.length) {
             return;
@@ -118,7 +127,9 @@ final class ScriptHook extends DebugLib {
 
     @Override
     public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
-        frames().push(c.p.code, stack);
+        Frames frames = frames();
+        frames.push(c.p.code, stack);
+        frames.closures[frames.depth - 1] = c;
     }
 
     @Override
@@ -126,9 +137,18 @@ final class ScriptHook extends DebugLib {
         frames().pop();
     }
 
-    /** No traceback in error messages: Redis reports only the message and the failing line. */
+    /**
+     * No traceback in error messages: Redis reports only the message and the failing line. luaj
+     * asks for one as an error leaves its innermost Lua function, which is the moment to note
+     * where the error was raised for {@link LuaRuntimeErrors}.
+     */
     @Override
     public String traceback(int level) {
+        Frames frames = frames();
+        int top = frames.depth - 1;
+        if (top >= 0 && frames.closures[top] != null) {
+            LuaRuntimeErrors.recordSite(frames.closures[top], frames.pcs[top], frames.registers[top]);
+        }
         return "";
     }
 }
