@@ -147,8 +147,18 @@ public final class ScriptEngine {
         cache.clear();
     }
 
-    int cachedCount() {
+    /** INFO number_of_cached_scripts. */
+    public int cachedCount() {
         return cache.size();
+    }
+
+    /** INFO used_memory_scripts_eval: the cached scripts' source bytes. */
+    public long cachedSourceBytes() {
+        long total = 0;
+        for (CachedScript s : cache.values()) {
+            total += s.body.length;
+        }
+        return total;
     }
 
     // ---------------------------------------------------------------- flags
