@@ -17,11 +17,21 @@ public final class CommandContext {
     public final ReplyWriter reply;
     byte[][] argv;
     CommandSpec spec;
+    boolean servingBlocked;
 
     public CommandContext(Server server, Client client, ReplyWriter reply) {
         this.server = server;
         this.client = client;
         this.reply = reply;
+    }
+
+    /**
+     * True while a blocked command runs again because a key it waits on changed: MONITOR showed
+     * it when it first ran, so it does not show it again (Redis serves blocked clients without
+     * a second call()).
+     */
+    public boolean servingBlocked() {
+        return servingBlocked;
     }
 
     public Database db() {

@@ -141,10 +141,33 @@ public final class Dispatcher {
         return spec.name.equals("exec") ? transaction.denyOom() : !RUN_WHILE_OUT_OF_MEMORY_IN_MULTI.contains(spec.name);
     }
 
-    /** Runs again, for a client that was blocked, a command that already passed the checks. */
+    /** Runs a command that already passed the checks, put off until now (a deferred script). */
     public void rerun(Client client, CommandSpec spec, byte[][] argv) {
         server.keyspace().tick();
         call(client.context(), spec, argv);
+    }
+
+    /** Runs a blocked client's command again, a key it waits on having changed. */
+    public void serveBlocked(Client client, CommandSpec spec, byte[][] argv) {
+        CommandContext ctx = client.context();
+        ctx.servingBlocked = true;
+        try {
+            rerun(client, spec, argv);
+        } finally {
+            ctx.servingBlocked = false;
+        }
+    }
+
+    /**
+     * Counts a blocked command once it ends (served, timed out or CLIENT UNBLOCK), as Redis's
+     * updateStatsOnUnblock: a command that blocks is counted when it ends, not when it blocks.
+     */
+    public void countUnblocked(CommandSpec spec, boolean failed) {
+        spec.calls++;
+        server.stats().commandsProcessed++;
+        if (failed) {
+            spec.failedCalls++;
+        }
     }
 
     /**
@@ -180,11 +203,14 @@ public final class Dispatcher {
             ctx.reply.error("ERR internal error while running '" + spec.name + "': " + e);
         }
         long micros = (System.nanoTime() - start) / 1000;
-        spec.calls++;
         spec.micros += micros;
-        server.stats().commandsProcessed++; // as Redis: only commands that ran, not rejected ones
-        if (client.errorCount() != errorsBefore) {
-            spec.failedCalls++;
+        if (!server.blocking().isBlocked(client)) {
+            // as Redis: only commands that ran, not rejected ones; a blocked one when it ends
+            spec.calls++;
+            server.stats().commandsProcessed++;
+            if (client.errorCount() != errorsBefore) {
+                spec.failedCalls++;
+            }
         }
         server.afterCommand(ctx, spec, micros);
         ctx.argv = null;

@@ -55,7 +55,7 @@ final class Monitor implements Server.CommandObserver, Server.ClientListener {
     @Override
     public void afterCommand(CommandContext ctx, CommandSpec spec, long micros) {
         CommandSpec top = spec.parent != null ? spec.parent : spec;
-        if (spec.has(CommandFlag.ADMIN) || spec.has(CommandFlag.SKIP_MONITOR)
+        if (ctx.servingBlocked() || spec.has(CommandFlag.ADMIN) || spec.has(CommandFlag.SKIP_MONITOR)
                 || top.has(CommandFlag.ADMIN) || top.has(CommandFlag.SKIP_MONITOR)) {
             return;
         }

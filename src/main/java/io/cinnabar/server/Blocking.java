@@ -141,6 +141,7 @@ public final class Blocking implements KeyspaceListener {
         }
         remove(w);
         w.onTimeout.reply(w.client);
+        server.dispatcher().countUnblocked(w.spec, false);
         server.resume(w.client);
         server.flushPending();
     }
@@ -159,6 +160,12 @@ public final class Blocking implements KeyspaceListener {
             c.reply().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
         } else {
             w.onTimeout.reply(c);
+        }
+        server.dispatcher().countUnblocked(w.spec, withError);
+        if (withError) {
+            // Redis 7.0 counts this failure twice: when the UNBLOCKED error is written outside a
+            // command, and again when the unblock updates the command's stats.
+            w.spec.failedCalls++;
         }
         server.resume(c);
         return true;
@@ -237,8 +244,9 @@ public final class Blocking implements KeyspaceListener {
         rerunning = w;
         rerunBlockedAgain = false;
         int mark = c.reply().mark();
+        long errorsBefore = c.errorCount();
         try {
-            server.dispatcher().rerun(c, w.spec, w.argv);
+            server.dispatcher().serveBlocked(c, w.spec, w.argv);
         } finally {
             rerunning = null;
         }
@@ -246,6 +254,7 @@ public final class Blocking implements KeyspaceListener {
             c.reply().truncate(mark);
             return false;
         }
+        server.dispatcher().countUnblocked(w.spec, c.errorCount() != errorsBefore);
         remove(w);
         server.resume(c);
         return true;
