@@ -353,9 +353,10 @@ public final class StreamValue implements TypedValue {
 
     /**
      * The room a block started after {@code full} gets: the full block's size and a little more, so
-     * a stream of like entries fills each block without regrowing it (every 1.5x step would leave
-     * the old array as garbage, which a long load promotes and keeps resident in the old
-     * generation). A block that held one entry says nothing about the next ones; it grows from empty.
+     * a stream of like entries fills each block without regrowing it (growing from empty by 1.5x
+     * steps allocates and copies about twice the block's bytes, and the last step leaves up to a
+     * third of the array unused). A block that held one entry says nothing about the next ones; it
+     * grows from empty.
      */
     private static int nextBlockCapacity(Listpack full, long maxBytes) {
         int p = full.first();
