@@ -284,7 +284,9 @@ public final class StreamValue implements TypedValue {
     public void append(StreamId id, byte[][] argv, int from, int to, long maxBytes, long maxEntries) {
         int fieldCount = (to - from) / 2;
         Map.Entry<StreamId, Listpack> tail = blocks.lastEntry();
+        Listpack sealed = null;
         if (tail != null && !fits(tail.getValue(), argv, from, to, maxBytes, maxEntries)) {
+            sealed = tail.getValue();
             tail = null;
         }
         Listpack lp;
@@ -293,7 +295,10 @@ public final class StreamValue implements TypedValue {
         long before;
         if (tail == null) {
             master = id;
-            lp = new Listpack();
+            lp = sealed == null ? new Listpack() : Listpack.withCapacity(nextBlockCapacity(sealed, maxBytes));
+            if (sealed != null) {
+                seal(sealed);
+            }
             before = 0;
             memory += BLOCK_OVERHEAD;
             lp.appendLong(1);
@@ -343,6 +348,34 @@ public final class StreamValue implements TypedValue {
         lastId = id;
         if (length == 1) {
             firstId = id;
+        }
+    }
+
+    /**
+     * The room a block started after {@code full} gets: the full block's size and a little more, so
+     * a stream of like entries fills each block without regrowing it (growing from empty by 1.5x
+     * steps allocates and copies about twice the block's bytes, and the last step leaves up to a
+     * third of the array unused). A block that held one entry says nothing about the next ones; it
+     * grows from empty.
+     */
+    private static int nextBlockCapacity(Listpack full, long maxBytes) {
+        int p = full.first();
+        if (full.intValue(p) + full.intValue(full.next(p)) < 2) {
+            return 0;
+        }
+        long limit = maxBytes == 0 || maxBytes > LISTPACK_MAX_SIZE ? LISTPACK_MAX_SIZE : maxBytes;
+        return (int) Math.min(full.bytes() + (full.bytes() >> 5), limit);
+    }
+
+    /**
+     * A block that takes no more appends gives back growth room beyond a sixteenth of its size:
+     * a first block grown by 1.5x steps, or one whose entries came out smaller than the last.
+     */
+    private void seal(Listpack full) {
+        if (full.capacity() - full.bytes() > full.bytes() >> 4) {
+            memory -= full.capacity();
+            full.trimToSize();
+            memory += full.capacity();
         }
     }
 

@@ -98,6 +98,36 @@ class StreamValueTest {
     }
 
     @Test
+    void blocksAfterTheFirstAreSizedOnceAndSealedTight() {
+        StreamValue s = new StreamValue();
+        Map<StreamId, byte[]> firstArrays = new java.util.HashMap<>();
+        for (int i = 1; i <= 1000; i++) {
+            add(s, 1_000_000 + i, 0, 100, "f", "0123456789abcdef");
+            Map.Entry<StreamId, Listpack> tail = s.blocks().entrySet().stream().reduce((a, b) -> b).orElseThrow();
+            byte[] first = firstArrays.computeIfAbsent(tail.getKey(), k -> tail.getValue().array());
+            if (firstArrays.size() > 1) {
+                assertTrue(first == tail.getValue().array(), "block " + tail.getKey() + " regrew at entry " + i);
+            }
+        }
+        List<Listpack> blocks = new ArrayList<>(s.blocks().values());
+        assertEquals(10, blocks.size());
+        long blockBytes = 0;
+        for (int b = 0; b < blocks.size(); b++) {
+            Listpack lp = blocks.get(b);
+            blockBytes += lp.capacity();
+            assertEquals(100, lp.intValue(lp.first()));
+            assertTrue(Listpack.isValid(lp.toBytes()), "block " + b + " is not a valid listpack");
+            if (b < blocks.size() - 1) {
+                assertTrue(lp.capacity() - lp.bytes() <= lp.bytes() >> 4, "sealed block " + b + " keeps "
+                        + (lp.capacity() - lp.bytes()) + " spare bytes of " + lp.capacity());
+            }
+        }
+        long charged = s.memoryUsage();
+        long arrays = blockBytes;
+        assertTrue(charged >= arrays && charged - arrays < 2000, () -> "charged " + charged + " for " + arrays);
+    }
+
+    @Test
     void memoryFollowsBlocksAndCopyIsIndependent() {
         StreamValue s = new StreamValue();
         long empty = s.memoryUsage();
