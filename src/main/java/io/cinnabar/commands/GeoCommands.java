@@ -383,6 +383,8 @@ public final class GeoCommands {
         private boolean needDistance;
         /** {@link GeoHash#rootLimit} of the radius, so most points are decided without an asin. */
         private double rootLimit;
+        /** {@link GeoHash#rootLimit} of half a box's height. */
+        private double boxHeightRootLimit;
         /** {@link GeoHash#rootCutoff} of the radius, +Infinity for a box. */
         private double rootCutoff;
         /** The cosine of the center's latitude, the same for every point's distance. */
@@ -648,7 +650,9 @@ public final class GeoCommands {
                 radiusMeters = radius;
             }
             radiusMeters *= conversion;
-            rootLimit = GeoHash.rootLimit(radius * conversion);
+            // For a box, rootLimit is half its width's and boxHeightRootLimit half its height's.
+            rootLimit = GeoHash.rootLimit(box ? width * conversion / 2 : radius * conversion);
+            boxHeightRootLimit = GeoHash.rootLimit(height * conversion / 2);
             // A box keeps points beyond its corners' radius for nothing: every kept one is measured.
             rootCutoff = box ? Double.POSITIVE_INFINITY : GeoHash.rootCutoff(rootLimit);
             centerCos = GeoHash.cosLatitude(center[1]);
@@ -681,7 +685,8 @@ public final class GeoCommands {
             for (; cursor.valid() && z.inRange(cursor, range, false); cursor.next()) {
                 double score = cursor.score();
                 GeoHash.decodeScore(score, xy);
-                if (box && GeoHash.outsideRectangle(width * conversion, height * conversion, center[0], center[1], xy[0], xy[1])) {
+                if (box && GeoHash.outsideRectangle(width * conversion, height * conversion, center[0], center[1], xy[0], xy[1],
+                        rootLimit, boxHeightRootLimit)) {
                     continue;
                 }
                 double root = GeoHash.haversineRoot(center[0], center[1], centerCos, xy[0], xy[1], rootCutoff);

@@ -233,13 +233,9 @@ public final class GeoHash {
     private static final double DECISION_MARGIN = 1e-12;
 
     /**
-     * {@code distance(...) > limit}, as Redis decides it; the correctly rounded asin is only
-     * paid for when the fast estimate is too close to the limit to tell.
+     * {@code distanceFromRoot(root) > limit}, as Redis decides it; the correctly rounded asin is
+     * only paid for when the fast estimate is too close to the limit to tell.
      */
-    public static boolean fartherThan(double lon1d, double lat1d, double lon2d, double lat2d, double limit) {
-        return rootFartherThan(haversineRoot(lon1d, lat1d, lon2d, lat2d), limit);
-    }
-
     private static boolean rootFartherThan(double root, double limit) {
         double estimate = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(root);
         if (Math.abs(estimate - limit) > DECISION_MARGIN * Math.max(estimate, limit)) {
@@ -289,10 +285,15 @@ public final class GeoHash {
 
     /**
      * Whether (x2, y2) lies outside the width x height box (meters) around the center (x1, y1),
-     * as geohashGetDistanceIfInRectangle decides before it measures the distance.
+     * as geohashGetDistanceIfInRectangle decides before it measures the distance; given
+     * {@link #rootLimit} of half the width and of half the height, so that nearly every point is
+     * decided without an asin.
      */
-    public static boolean outsideRectangle(double widthM, double heightM, double x1, double y1, double x2, double y2) {
-        return fartherThan(x2, y2, x1, y2, widthM / 2) || fartherThan(x2, y2, x2, y1, heightM / 2);
+    public static boolean outsideRectangle(double widthM, double heightM, double x1, double y1, double x2, double y2,
+            double halfWidthRootLimit, double halfHeightRootLimit) {
+        double cosLat2 = cosLatitude(y2);
+        return rootFartherThan(haversineRoot(x2, y2, cosLat2, x1, y2, Double.POSITIVE_INFINITY), halfWidthRootLimit, widthM / 2)
+                || rootFartherThan(haversineRoot(x2, y2, cosLat2, x2, y1, Double.POSITIVE_INFINITY), halfHeightRootLimit, heightM / 2);
     }
 
     /** geohashEstimateStepsByRadius: the coarsest step whose cells still cover the radius. */
