@@ -379,6 +379,16 @@ public final class GeoCommands {
         private int[] order = new int[64];
         private int[] mergeScratch = new int[64];
         private boolean descending;
+        /** Whether hits need their distance: shown (WITHDIST), sorted on, or stored (STOREDIST). */
+        private boolean needDistance;
+        /** {@link GeoHash#rootLimit} of the radius, so most points are decided without an asin. */
+        private double rootLimit;
+        /** {@link GeoHash#rootLimit} of half a box's height. */
+        private double boxHeightRootLimit;
+        /** {@link GeoHash#rootCutoff} of the radius, +Infinity for a box. */
+        private double rootCutoff;
+        /** The cosine of the center's latitude, the same for every point's distance. */
+        private double centerCos;
 
         // the shape of the current search
         private boolean box;
@@ -548,6 +558,7 @@ public final class GeoCommands {
                 sort = SORT_ASC;
             }
 
+            needDistance = withDist || sort != SORT_NONE || (storeKey != null && storeDist);
             collect(z, any ? count : 0);
 
             if (used == 0 && storeKey == null) {
@@ -577,6 +588,12 @@ public final class GeoCommands {
         private void replyHits(ReplyWriter reply, int returned, boolean withDist, boolean withHash, boolean withCoords) {
             int options = (withDist ? 1 : 0) + (withHash ? 1 : 0) + (withCoords ? 1 : 0);
             reply.array(returned);
+            // A rough size (member, framing, options) so a reply of thousands of hits grows its buffer once.
+            int estimate = 0;
+            for (int i = 0; i < returned; i++) {
+                estimate += members[order[i]].length + 8 + options * 24;
+            }
+            reply.reserve(estimate);
             for (int i = 0; i < returned; i++) {
                 int hit = order[i];
                 if (options > 0) {
@@ -633,6 +650,12 @@ public final class GeoCommands {
                 radiusMeters = radius;
             }
             radiusMeters *= conversion;
+            // For a box, rootLimit is half its width's and boxHeightRootLimit half its height's.
+            rootLimit = GeoHash.rootLimit(box ? width * conversion / 2 : radius * conversion);
+            boxHeightRootLimit = GeoHash.rootLimit(height * conversion / 2);
+            // A box keeps points beyond its corners' radius for nothing: every kept one is measured.
+            rootCutoff = box ? Double.POSITIVE_INFINITY : GeoHash.rootCutoff(rootLimit);
+            centerCos = GeoHash.cosLatitude(center[1]);
             areas.compute(center[0], center[1], halfWidth, halfHeight, radiusMeters);
             int lastProcessed = 0;
             for (int i = 0; i < 9; i++) {
@@ -662,19 +685,16 @@ public final class GeoCommands {
             for (; cursor.valid() && z.inRange(cursor, range, false); cursor.next()) {
                 double score = cursor.score();
                 GeoHash.decodeScore(score, xy);
-                double distance;
-                if (box) {
-                    distance = GeoHash.distanceIfInRectangle(width * conversion, height * conversion, center[0], center[1], xy[0], xy[1]);
-                    if (distance < 0) {
-                        continue;
-                    }
-                } else {
-                    if (GeoHash.fartherThan(center[0], center[1], xy[0], xy[1], radius * conversion)) {
-                        continue;
-                    }
-                    distance = GeoHash.distance(center[0], center[1], xy[0], xy[1]);
+                if (box && GeoHash.outsideRectangle(width * conversion, height * conversion, center[0], center[1], xy[0], xy[1],
+                        rootLimit, boxHeightRootLimit)) {
+                    continue;
                 }
-                append(cursor.member(), score, distance);
+                double root = GeoHash.haversineRoot(center[0], center[1], centerCos, xy[0], xy[1], rootCutoff);
+                if (!box && GeoHash.rootFartherThan(root, rootLimit, radius * conversion)) {
+                    continue;
+                }
+                // The correctly rounded asin is the costliest step: paid only when shown or sorted.
+                append(cursor.member(), score, needDistance ? GeoHash.distanceFromRoot(root) : 0);
                 if (limit != 0 && used >= limit) {
                     break;
                 }

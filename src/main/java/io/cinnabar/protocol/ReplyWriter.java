@@ -36,6 +36,9 @@ public final class ReplyWriter {
     private final ByteBufAllocator alloc;
     private final byte[] scratch = new byte[24];
     private final byte[] doubleScratch = new byte[DoubleFormat.MAX_LENGTH];
+    /** Bulk strings up to this long are framed in {@link #smallFrame} first. */
+    private static final int SMALL_BULK = 128;
+    private final byte[] smallFrame = new byte[SMALL_BULK + 10];
     private ByteBuf out;
     private int protocol = 2;
     private ErrorListener errorListener;
@@ -88,6 +91,11 @@ public final class ReplyWriter {
             out.release();
             out = null;
         }
+    }
+
+    /** Makes room for about this many more bytes, so a long reply grows the buffer once. */
+    public void reserve(int bytes) {
+        buf().ensureWritable(bytes);
     }
 
     private ByteBuf buf() {
@@ -182,6 +190,23 @@ public final class ReplyWriter {
 
     public void bulk(byte[] v, int offset, int length) {
         ByteBuf b = buf();
+        if (length <= SMALL_BULK) {
+            // Each copy into the (direct) buffer has a fixed cost that outweighs a short string's
+            // bytes: the frame is assembled on the heap and copied once instead of four times.
+            byte[] d = DIGITS[length];
+            int n = 0;
+            smallFrame[n++] = '$';
+            System.arraycopy(d, 0, smallFrame, n, d.length);
+            n += d.length;
+            smallFrame[n++] = '\r';
+            smallFrame[n++] = '\n';
+            System.arraycopy(v, offset, smallFrame, n, length);
+            n += length;
+            smallFrame[n++] = '\r';
+            smallFrame[n++] = '\n';
+            b.writeBytes(smallFrame, 0, n);
+            return;
+        }
         b.ensureWritable(length + 16);
         b.writeByte('$');
         writeDecimal(b, length);

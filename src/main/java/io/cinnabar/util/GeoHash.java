@@ -192,28 +192,51 @@ public final class GeoHash {
      * Java's; asin is rounded as glibc rounds it (see {@link RoundedTrig}).
      */
     public static double distance(double lon1d, double lat1d, double lon2d, double lat2d) {
-        return 2.0 * EARTH_RADIUS_IN_METERS * RoundedTrig.asin(haversineRoot(lon1d, lat1d, lon2d, lat2d));
+        return distanceFromRoot(haversineRoot(lon1d, lat1d, lon2d, lat2d));
     }
 
-    private static double haversineRoot(double lon1d, double lat1d, double lon2d, double lat2d) {
+    /** The distance whose {@link #haversineRoot} is root, as {@link #distance} computes it. */
+    public static double distanceFromRoot(double root) {
+        return 2.0 * EARTH_RADIUS_IN_METERS * RoundedTrig.asin(root);
+    }
+
+    /** sqrt of the haversine of the central angle between two points: distance = 2R asin(root). */
+    public static double haversineRoot(double lon1d, double lat1d, double lon2d, double lat2d) {
+        return haversineRoot(lon1d, lat1d, cosLatitude(lat1d), lon2d, lat2d, Double.POSITIVE_INFINITY);
+    }
+
+    /** The cosine of a latitude in degrees, as {@link #haversineRoot} takes it. */
+    public static double cosLatitude(double latd) {
+        return Math.cos(degRad(latd));
+    }
+
+    /**
+     * {@link #haversineRoot} for a search, which knows the first point's latitude cosine
+     * (cosLat1, from {@link #cosLatitude}); +Infinity once the latitudes alone put the root
+     * above cutoff (root is at least |sin(dlat / 2)|), which spares a sine, a cosine and the
+     * square root for every point too far north or south.
+     */
+    public static double haversineRoot(double lon1d, double lat1d, double cosLat1, double lon2d, double lat2d, double cutoff) {
         double lat1r = degRad(lat1d);
         double lon1r = degRad(lon1d);
         double lat2r = degRad(lat2d);
         double lon2r = degRad(lon2d);
         double u = Math.sin((lat2r - lat1r) / 2);
+        if (Math.abs(u) > cutoff) {
+            return Double.POSITIVE_INFINITY;
+        }
         double v = Math.sin((lon2r - lon1r) / 2);
-        return Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v);
+        return Math.sqrt(u * u + cosLat1 * Math.cos(lat2r) * v * v);
     }
 
     /** Margin within which Math.asin's ulp could flip a comparison with a limit. */
     private static final double DECISION_MARGIN = 1e-12;
 
     /**
-     * {@code distance(...) > limit}, as Redis decides it; the correctly rounded asin is only
-     * paid for when the fast estimate is too close to the limit to tell.
+     * {@code distanceFromRoot(root) > limit}, as Redis decides it; the correctly rounded asin is
+     * only paid for when the fast estimate is too close to the limit to tell.
      */
-    public static boolean fartherThan(double lon1d, double lat1d, double lon2d, double lat2d, double limit) {
-        double root = haversineRoot(lon1d, lat1d, lon2d, lat2d);
+    private static boolean rootFartherThan(double root, double limit) {
         double estimate = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(root);
         if (Math.abs(estimate - limit) > DECISION_MARGIN * Math.max(estimate, limit)) {
             return estimate > limit;
@@ -222,14 +245,55 @@ public final class GeoHash {
     }
 
     /**
-     * The distance from the box center (x1, y1) to (x2, y2) if the point is inside the
-     * width x height box (meters) around it, else -1.
+     * The root that a point exactly limitMeters away would have, for {@link #rootFartherThan}; NaN
+     * (every decision goes through asin) from one radian of central angle on, where asin's growing
+     * slope would magnify rounding beyond the margin.
      */
-    public static double distanceIfInRectangle(double widthM, double heightM, double x1, double y1, double x2, double y2) {
-        if (fartherThan(x2, y2, x1, y2, widthM / 2) || fartherThan(x2, y2, x2, y1, heightM / 2)) {
-            return -1;
+    public static double rootLimit(double limitMeters) {
+        double angle = limitMeters / (2.0 * EARTH_RADIUS_IN_METERS);
+        return angle < 1 ? Math.sin(angle) : Double.NaN;
+    }
+
+    /**
+     * The cutoff for {@link #haversineRoot(double, double, double, double, double, double)}
+     * under which no point is cut that {@link #rootFartherThan} would keep: twice its margin
+     * above the root limit, so the latitude term (which can round an ulp above the root) clears
+     * it too. +Infinity (no cut) where the root limit is NaN.
+     */
+    public static double rootCutoff(double rootLimit) {
+        return Double.isNaN(rootLimit) ? Double.POSITIVE_INFINITY : rootLimit * (1 + 2 * ROOT_MARGIN);
+    }
+
+    /** How far (relatively) a root must be from the root limit for the comparison alone to decide. */
+    private static final double ROOT_MARGIN = 1e-9;
+
+    /**
+     * {@code distanceFromRoot(root) > limit} without an asin for nearly every point: asin is
+     * increasing, so a root clearly above or below sin(limit / 2R) decides it; the margin is
+     * millions of times wider than the few ulps by which Redis's asin, the product with 2R or
+     * our sin can be off, and only roots within it pay for the asin.
+     */
+    public static boolean rootFartherThan(double root, double rootLimit, double limit) {
+        if (root > rootLimit * (1 + ROOT_MARGIN)) {
+            return true;
         }
-        return distance(x1, y1, x2, y2);
+        if (root < rootLimit * (1 - ROOT_MARGIN)) {
+            return false;
+        }
+        return rootFartherThan(root, limit);
+    }
+
+    /**
+     * Whether (x2, y2) lies outside the width x height box (meters) around the center (x1, y1),
+     * as geohashGetDistanceIfInRectangle decides before it measures the distance; given
+     * {@link #rootLimit} of half the width and of half the height, so that nearly every point is
+     * decided without an asin.
+     */
+    public static boolean outsideRectangle(double widthM, double heightM, double x1, double y1, double x2, double y2,
+            double halfWidthRootLimit, double halfHeightRootLimit) {
+        double cosLat2 = cosLatitude(y2);
+        return rootFartherThan(haversineRoot(x2, y2, cosLat2, x1, y2, Double.POSITIVE_INFINITY), halfWidthRootLimit, widthM / 2)
+                || rootFartherThan(haversineRoot(x2, y2, cosLat2, x2, y1, Double.POSITIVE_INFINITY), halfHeightRootLimit, heightM / 2);
     }
 
     /** geohashEstimateStepsByRadius: the coarsest step whose cells still cover the radius. */

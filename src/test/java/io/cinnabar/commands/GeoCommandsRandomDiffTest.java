@@ -47,6 +47,70 @@ class GeoCommandsRandomDiffTest {
         RandomDiff.run("geoSeed", 20261142L, 8000, options().resp3(), GeoCommandsRandomDiffTest::command);
     }
 
+    /**
+     * Radii (and half box sides) equal to a member's distance from the center, to the ulp and a
+     * hair either side (a few parts in a billion, around the margin within which the cheap
+     * haversine-root comparison hands the decision to asin), in the skiplist of a dense 100 km
+     * field; plain, WITHDIST and ASC searches, so hits both skip and need their distances.
+     */
+    @Test
+    void radiiOnTheBoundary() {
+        List<double[]> points = new ArrayList<>();
+        RandomDiff.run("geoSeed", 20261143L, 3000, options().config("zset-max-listpack-entries 8"), r -> boundaryCommand(r, points));
+    }
+
+    private static final double[] BOUNDARY_SCALES = {1, 1 + 5e-10, 1 - 5e-10, 1 + 1e-9, 1 - 1e-9, 1 + 1.5e-9, 1 - 1.5e-9, 1 + 2e-9, 1 - 2e-9, 1 + 3e-9, 1 - 3e-9};
+
+    private static String[] boundaryCommand(Random r, List<double[]> points) {
+        if (points.size() < 300) {
+            double[] xy = new double[2];
+            io.cinnabar.util.GeoHash.decodeScore(io.cinnabar.util.GeoHash.encodeWGS84(5 + r.nextDouble(), 45 + r.nextDouble()), xy);
+            String member = "b" + points.size();
+            points.add(xy);
+            return new String[] {"GEOADD", "g:b", exact(xy[0]), exact(xy[1]), member};
+        }
+        int from = r.nextInt(points.size());
+        int to = r.nextInt(points.size());
+        double[] a = points.get(from);
+        double[] b = points.get(to);
+        List<String> c = new ArrayList<>(List.of("GEOSEARCH", "g:b"));
+        if (r.nextBoolean()) {
+            c.addAll(List.of("FROMMEMBER", "b" + from));
+        } else {
+            c.addAll(List.of("FROMLONLAT", exact(a[0]), exact(a[1])));
+        }
+        if (r.nextInt(3) > 0) {
+            c.addAll(List.of("BYRADIUS", exact(nearBoundary(r, io.cinnabar.util.GeoHash.distance(a[0], a[1], b[0], b[1]))), "m"));
+        } else {
+            // A box whose half width is b's distance east or west of the center, or whose half height north or south.
+            double halfWidth = io.cinnabar.util.GeoHash.distance(b[0], b[1], a[0], b[1]);
+            double halfHeight = io.cinnabar.util.GeoHash.distance(b[0], b[1], b[0], a[1]);
+            boolean widthOnEdge = r.nextBoolean();
+            double width = 2 * (widthOnEdge ? nearBoundary(r, halfWidth) : halfWidth * 1.5 + 1);
+            double height = 2 * (widthOnEdge ? halfHeight * 1.5 + 1 : nearBoundary(r, halfHeight));
+            c.addAll(List.of("BYBOX", exact(width), exact(height), "m"));
+        }
+        int option = r.nextInt(3);
+        if (option == 1) {
+            c.add("WITHDIST");
+        } else if (option == 2) {
+            c.add("ASC");
+        }
+        return c.toArray(new String[0]);
+    }
+
+    /** The distance itself, an ulp either side, or a few parts per billion either side. */
+    private static double nearBoundary(Random r, double meters) {
+        int variant = r.nextInt(BOUNDARY_SCALES.length + 2);
+        return variant == BOUNDARY_SCALES.length ? Math.nextUp(meters)
+                : variant == BOUNDARY_SCALES.length + 1 ? Math.nextDown(meters) : meters * BOUNDARY_SCALES[variant];
+    }
+
+    /** A double's exact decimal expansion, which both servers parse back to the same double. */
+    private static String exact(double d) {
+        return new java.math.BigDecimal(d).toPlainString();
+    }
+
     private static RandomDiff.Options options() {
         return new RandomDiff.Options().normalizer(GeoCommandsRandomDiffTest::storedScores);
     }
