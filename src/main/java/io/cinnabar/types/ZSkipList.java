@@ -220,13 +220,14 @@ public final class ZSkipList {
     /** Fills {@link #update} and {@link #rank} for the position of (score, member). */
     private void walkTo(double score, byte[] member) {
         Node x = header;
+        long crossed = 0; // in a local: the walk's inner loop then stores nothing
         for (int i = level - 1; i >= 0; i--) {
-            rank[i] = i == level - 1 ? 0 : rank[i + 1];
             Node f;
             while ((f = forward(x, i)) != null && before(f, score, member)) {
-                rank[i] += span(x, i);
+                crossed += span(x, i);
                 x = f;
             }
+            rank[i] = crossed;
             update[i] = x;
         }
     }
