@@ -188,7 +188,7 @@ public final class ListCommands {
             }
             db.set(key, list, KeyTable.NO_EXPIRE);
         } else {
-            db.lookupWrite(key);
+            db.beginWrite(key);
             for (int i = 2; i < argc; i++) {
                 list.push(ctx.arg(i), atHead);
             }

@@ -311,7 +311,7 @@ public final class ZSetCommands {
             replyZadd(ctx, incr, ch, 0, 0, processed, score);
             return;
         } else {
-            db.lookupWrite(key);
+            db.beginWrite(key);
         }
         ZSetValue.AddResult result = limits.addResult;
         int added = 0;

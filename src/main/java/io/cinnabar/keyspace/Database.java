@@ -180,7 +180,17 @@ public final class Database {
         return table.value();
     }
 
-    /** Completes an in-place change begun with {@link #lookupWrite}. */
+    /**
+     * Announces an in-place change of a key that {@link #lookup} has just found live in this
+     * command, for a command that first checks whether it will change anything (so a no-op does
+     * not break WATCH): {@link #lookupWrite} would find the key and touch its clock once more.
+     * Pair with {@link #modified} as {@link #lookupWrite} is.
+     */
+    public void beginWrite(byte[] key) {
+        keyspace.beforeWrite(this, key);
+    }
+
+    /** Completes an in-place change begun with {@link #lookupWrite} or {@link #beginWrite}. */
     public void modified(byte[] key) {
         if (!table.find(key)) {
             return;

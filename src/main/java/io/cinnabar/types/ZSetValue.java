@@ -334,7 +334,14 @@ public final class ZSetValue implements TypedValue {
                 return OUT_ADDED;
             }
         }
-        Object found = dict.get(member);
+        Object found;
+        if (member == zsl.probedMember) {
+            found = zsl.probedNode;
+            zsl.probedMember = null;
+            zsl.probedNode = null;
+        } else {
+            found = dict.get(member);
+        }
         if (found != null) {
             if (nx) {
                 return OUT_NOP;
@@ -367,7 +374,15 @@ public final class ZSetValue implements TypedValue {
 
     /** Whether {@link #add} with these arguments would add or update anything (a dry run). */
     public boolean wouldChange(double score, byte[] member, int flags) {
-        double current = score(member);
+        double current;
+        if (lp != null) {
+            current = score(member);
+        } else {
+            ZSkipList.Node n = (ZSkipList.Node) dict.get(member);
+            zsl.probedMember = member;
+            zsl.probedNode = n;
+            current = n == null ? Double.NaN : n.score;
+        }
         if (Double.isNaN(current)) {
             return (flags & IN_XX) == 0;
         }

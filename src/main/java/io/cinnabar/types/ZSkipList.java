@@ -177,6 +177,14 @@ public final class ZSkipList {
     /** Scratch for the walk down: the last node before the target on each level, and its rank. */
     private final Node[] update = new Node[MAX_LEVEL];
     private final long[] rank = new long[MAX_LEVEL];
+    /**
+     * The last member a dry run looked up in the member dict and what it found there (null when
+     * absent), so the write that follows it (ZADD checks every pair before it announces a write)
+     * skips a second hash lookup. Any link or unlink forgets it, so it never names a removed node
+     * or misses an inserted one; it is matched by array identity, as the same argument is passed.
+     */
+    byte[] probedMember;
+    Node probedNode;
 
     public int length() {
         return length;
@@ -212,13 +220,14 @@ public final class ZSkipList {
     /** Fills {@link #update} and {@link #rank} for the position of (score, member). */
     private void walkTo(double score, byte[] member) {
         Node x = header;
+        long crossed = 0; // in a local: the walk's inner loop then stores nothing
         for (int i = level - 1; i >= 0; i--) {
-            rank[i] = i == level - 1 ? 0 : rank[i + 1];
             Node f;
             while ((f = forward(x, i)) != null && before(f, score, member)) {
-                rank[i] += span(x, i);
+                crossed += span(x, i);
                 x = f;
             }
+            rank[i] = crossed;
             update[i] = x;
         }
     }
@@ -232,6 +241,7 @@ public final class ZSkipList {
     }
 
     private void link(Node x) {
+        probedMember = null;
         walkTo(x.score, x.member);
         int lvl = levelOf(x);
         if (lvl > level) {
@@ -264,6 +274,8 @@ public final class ZSkipList {
 
     /** Unlinks x, given {@link #update} filled by a walk to it. */
     private void unlink(Node x) {
+        probedMember = null;
+        probedNode = null;
         for (int i = 0; i < level; i++) {
             Node u = update[i];
             if (forward(u, i) == x) {
@@ -313,10 +325,28 @@ public final class ZSkipList {
             x.score = newScore;
             return;
         }
-        walkTo(x.score, x.member);
+        walkBefore(x);
         unlink(x);
         x.score = newScore;
         link(x);
+    }
+
+    /**
+     * Fills {@link #update} with the nodes before x on each level, for an unlink. No ranks: an
+     * unlink needs none. Meeting x itself ends a level on identity, so x's member bytes are not
+     * compared at every level as a walk by (score, member) would.
+     */
+    private void walkBefore(Node x) {
+        double score = x.score;
+        byte[] member = x.member;
+        Node at = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(at, i)) != x && f != null && before(f, score, member)) {
+                at = f;
+            }
+            update[i] = at;
+        }
     }
 
     /**

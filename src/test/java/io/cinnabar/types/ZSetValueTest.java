@@ -171,6 +171,30 @@ class ZSetValueTest {
     }
 
     @Test
+    void aDryRunsRememberedLookupNeverOutlivesAChangeToTheSet() {
+        ZSetValue z = ZSetValue.newSkiplist(4);
+        byte[] m = b("m");
+        assertTrue(z.wouldChange(1, m, 0));
+        z.add(5, b("m"), 0, RESULT, 0, 64); // same bytes, another array: inserted behind the probe
+        assertEquals(ZSetValue.OUT_UPDATED, z.add(1, m, 0, RESULT, 0, 64));
+        assertEquals(1, z.size());
+
+        assertTrue(z.wouldChange(2, m, 0));
+        assertTrue(z.remove(b("m")));
+        assertEquals(ZSetValue.OUT_ADDED, z.add(2, m, 0, RESULT, 0, 64));
+        assertEquals(2.0, z.score(b("m")));
+
+        add(z, 7, "n");
+        byte[] n = b("n");
+        assertTrue(z.wouldChange(8, n, 0));
+        z.add(9, b("n"), 0, RESULT, 0, 64); // moves n's node: the node the probe found stays valid
+        assertEquals(ZSetValue.OUT_UPDATED, z.add(8, n, 0, RESULT, 0, 64));
+        assertEquals(8.0, z.score(b("n")));
+        assertEquals(2, z.size());
+        assertEquals(1, z.rank(b("n"), false));
+    }
+
+    @Test
     void aNewSortedSetReservedForItsMembersHasNoSpareRoom() {
         double[] scores = {1, -7.5, 3e20, 42, 0.1, 1e-300, 4611686018427387904.0, -3};
         byte[][] args = new byte[2 * scores.length][];
