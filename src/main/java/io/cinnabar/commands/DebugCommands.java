@@ -230,9 +230,8 @@ final class DebugCommands {
             return;
         }
         int clock = ctx.db().clock(key);
-        int now = ctx.server.keyspace().lruClock();
-        long idle = clock < 0 ? 0 : ((now - clock) & 0xFFFFFF);
-        boolean shared = v instanceof Long && (Long) v >= 0 && (Long) v < StringValue.SHARED_INTEGERS;
+        long idle = clock < 0 ? 0 : ctx.server.keyspace().idleSeconds(clock);
+        boolean shared = KeyCommands.isSharedInteger(ctx, v);
         String text = "Value at:0x" + Long.toHexString(0x7f0000000000L | System.identityHashCode(v))
                 + " refcount:" + (shared ? Integer.MAX_VALUE : 1)
                 + " encoding:" + Values.encoding(v)

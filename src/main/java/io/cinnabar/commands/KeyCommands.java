@@ -3,7 +3,6 @@ package io.cinnabar.commands;
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
-import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
@@ -25,7 +24,6 @@ public final class KeyCommands {
     private KeyCommands() {}
 
     static final String SAME_OBJECT = "ERR source and destination objects are the same";
-    private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
 
     static void install(Server server) {
         CommandTable t = server.commandTable();
@@ -366,13 +364,12 @@ public final class KeyCommands {
      * Redis stores the integers 0..9999 as shared objects (refcount INT_MAX) unless an LRU/LFU
      * maxmemory policy needs a per-object access clock.
      */
-    private static boolean isSharedInteger(CommandContext ctx, Object v) {
+    static boolean isSharedInteger(CommandContext ctx, Object v) {
         if (!(v instanceof Long)) {
             return false;
         }
         long n = (Long) v;
-        String policy = maxmemoryPolicy(ctx);
-        return n >= 0 && n < StringValue.SHARED_INTEGERS && !(maxmemory(ctx) > 0 && (policy.contains("lru") || policy.contains("lfu")));
+        return n >= 0 && n < StringValue.SHARED_INTEGERS && ctx.server.eviction().sharesIntegers();
     }
 
     static void objectIdletime(CommandContext ctx) {
@@ -382,14 +379,11 @@ public final class KeyCommands {
             ctx.reply.nullBulk();
             return;
         }
-        if (lfuPolicy(ctx)) {
+        if (ctx.server.keyspace().lfu()) {
             throw new CommandError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that "
                     + "when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         }
-        int now = db.keyspace().lruClock();
-        int clock = db.clock(key);
-        long idle = now >= clock ? now - clock : now + (LRU_CLOCK_MAX - clock);
-        ctx.reply.integer(idle);
+        ctx.reply.integer(db.keyspace().idleSeconds(db.clock(key)));
     }
 
     static void objectFreq(CommandContext ctx) {
@@ -399,25 +393,11 @@ public final class KeyCommands {
             ctx.reply.nullBulk();
             return;
         }
-        if (!lfuPolicy(ctx)) {
+        if (!ctx.server.keyspace().lfu()) {
             throw new CommandError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please "
                     + "note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         }
         ctx.reply.integer(db.keyspace().lfuCounter(db.clock(key)));
-    }
-
-    private static String maxmemoryPolicy(CommandContext ctx) {
-        Param p = ctx.server.config().find("maxmemory-policy");
-        return p == null ? "noeviction" : p.get();
-    }
-
-    private static long maxmemory(CommandContext ctx) {
-        Param p = ctx.server.config().find("maxmemory");
-        return p instanceof Param.Num ? ((Param.Num) p).value() : 0;
-    }
-
-    private static boolean lfuPolicy(CommandContext ctx) {
-        return maxmemoryPolicy(ctx).contains("lfu");
     }
 
     static void objectHelp(CommandContext ctx) {

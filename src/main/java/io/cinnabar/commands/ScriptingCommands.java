@@ -35,7 +35,7 @@ public final class ScriptingCommands {
     private ScriptingCommands() {}
 
     static void install(Server server) {
-        ScriptEngine engine = new ScriptEngine(server, () -> server.keyspace().usedMemory());
+        ScriptEngine engine = new ScriptEngine(server);
         server.info().attach(ScriptEngine.class, engine);
         CommandTable t = server.commandTable();
         t.bind("eval", ctx -> eval(ctx, engine, false, false));

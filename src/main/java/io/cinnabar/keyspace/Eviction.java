@@ -29,13 +29,16 @@ public final class Eviction {
             return this == VOLATILE_LFU || this == ALLKEYS_LFU;
         }
 
+        boolean lru() {
+            return this == VOLATILE_LRU || this == ALLKEYS_LRU;
+        }
+
         boolean random() {
             return this == VOLATILE_RANDOM || this == ALLKEYS_RANDOM;
         }
     }
 
     private static final int POOL_SIZE = 16;
-    private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
 
     private final Keyspace keyspace;
     private long maxmemory;
@@ -106,6 +109,19 @@ public final class Eviction {
 
     public long maxmemory() {
         return maxmemory;
+    }
+
+    /**
+     * Redis shares the integers 0..9999 between keys unless an LRU or LFU policy with a limit
+     * needs an access clock per object (OBJECT REFCOUNT, DEBUG OBJECT show which).
+     */
+    public boolean sharesIntegers() {
+        return !(maxmemory > 0 && (policy.lru() || policy.lfu()));
+    }
+
+    /** Redis's OOM state: maxmemory is set and used memory is past it. */
+    public boolean overLimit() {
+        return maxmemory > 0 && keyspace.usedMemory() > maxmemory;
     }
 
     /** True while eviction has more to do than one call allowed (the cron continues it). */
@@ -194,7 +210,7 @@ public final class Eviction {
         switch (policy) {
             case VOLATILE_TTL -> idle = Long.MAX_VALUE - expire;
             case VOLATILE_LFU, ALLKEYS_LFU -> idle = 255 - keyspace.lfuCounter(clock);
-            default -> idle = idleMillis(clock);
+            default -> idle = keyspace.idleSeconds(clock) * 1000;
         }
         int k = 0;
         while (k < POOL_SIZE && poolKey[k] != null && poolIdle[k] < idle) {
@@ -222,10 +238,4 @@ public final class Eviction {
         System.arraycopy(poolDb, from, poolDb, to, count);
     }
 
-    /** Redis's estimateObjectIdleTime: seconds since the access clock, in ms, across the 24-bit wrap. */
-    private long idleMillis(int clock) {
-        int now = keyspace.lruClock();
-        long seconds = now >= clock ? now - clock : (LRU_CLOCK_MAX - clock) + now;
-        return seconds * 1000;
-    }
 }

@@ -27,6 +27,7 @@ public final class Keyspace {
     public static final long STARTUP_MEMORY = 880_000;
     /** Redis's LFU_INIT_VAL: a new key starts with this counter so it is not evicted at once. */
     static final int LFU_INIT_VAL = 5;
+    private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
 
     public final Stats stats = new Stats();
     /** Keyspace notifications; commands announce through {@link Database#notify}. */
@@ -149,6 +150,12 @@ public final class Keyspace {
 
     private int lfuMinutes() {
         return (int) ((now / 1000 / 60) & 0xFFFF);
+    }
+
+    /** Seconds since an LRU access clock, across the 24-bit wrap (Redis's estimateObjectIdleTime). */
+    public long idleSeconds(int clock) {
+        int now = lruClock();
+        return now >= clock ? now - clock : (LRU_CLOCK_MAX - clock) + now;
     }
 
     /** While set (CLIENT NO-TOUCH), reads do not refresh keys' access clocks. */

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import java.util.concurrent.TimeUnit;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
@@ -48,17 +47,12 @@ public final class ScriptEngine {
     private final LuaSandbox sandbox;
     private final Map<String, CachedScript> cache = new HashMap<>();
     private final Client scriptClient;
-    private final io.cinnabar.config.Param.Num maxmemory;
-    private final LongSupplier usedMemory;
     private Function<byte[], CachedScript> functionLookup = name -> null;
     /** The script being run, or null. */
     private ScriptRun running;
 
-    /** usedMemory: INFO's used_memory, compared with maxmemory as Redis's OOM state. */
-    public ScriptEngine(Server server, LongSupplier usedMemory) {
+    public ScriptEngine(Server server) {
         this.server = server;
-        this.usedMemory = usedMemory;
-        this.maxmemory = server.config().num("maxmemory");
         this.scriptClient = server.newInternalClient();
         scriptClient.setInExec(true); // blocking commands answer at once inside scripts
         scriptClient.setCalledFromScript();
@@ -169,8 +163,7 @@ public final class ScriptEngine {
 
     /** Redis's OOM state: maxmemory is set and used memory is past it. */
     private boolean overMaxmemory() {
-        long max = maxmemory.value();
-        return max > 0 && usedMemory.getAsLong() > max;
+        return server.eviction().overLimit();
     }
 
     /**
