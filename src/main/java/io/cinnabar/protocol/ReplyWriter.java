@@ -5,11 +5,11 @@ import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes replies in RESP2 or RESP3 straight into one pooled buffer per client. The buffer is
- * handed to the network once per batch ({@link #take()}); nothing here flushes.
+ * Encodes replies in RESP2 or RESP3 into one pooled buffer per client, through a small heap
+ * stage. The buffer is handed to the network once per batch ({@link #take()}); nothing here
+ * flushes.
  */
 public final class ReplyWriter {
-    private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -36,9 +36,15 @@ public final class ReplyWriter {
     private final ByteBufAllocator alloc;
     private final byte[] scratch = new byte[24];
     private final byte[] doubleScratch = new byte[DoubleFormat.MAX_LENGTH];
-    /** Bulk strings up to this long are framed in {@link #smallFrame} first. */
-    private static final int SMALL_BULK = 128;
-    private final byte[] smallFrame = new byte[SMALL_BULK + 10];
+    /**
+     * Replies are assembled here and copied into {@link #out} a stage at a time: each write into
+     * the pooled direct buffer has a fixed cost (bounds, reference count and capacity checks)
+     * that outweighs the few bytes of a typical reply element, so a 100-element LRANGE costs one
+     * copy instead of a hundred.
+     */
+    private static final int STAGE_SIZE = 2048;
+    private final byte[] stage = new byte[STAGE_SIZE];
+    private int staged;
     private ByteBuf out;
     private int protocol = 2;
     private ErrorListener errorListener;
@@ -65,28 +71,34 @@ public final class ReplyWriter {
 
     /** The pending output, or null if nothing was written since the last take. */
     public ByteBuf take() {
+        drainStage();
         ByteBuf b = out;
         out = null;
         return b;
     }
 
     public boolean hasPending() {
-        return out != null && out.isReadable();
+        return staged > 0 || (out != null && out.isReadable());
     }
 
     /** Bytes written so far in this batch; with {@link #truncate(int)} lets a caller drop a reply. */
     public int mark() {
-        return out == null ? 0 : out.writerIndex();
+        return (out == null ? 0 : out.writerIndex()) + staged;
     }
 
     public void truncate(int mark) {
-        if (out != null) {
-            out.writerIndex(Math.min(mark, out.writerIndex())); // output may have been discarded since the mark
+        int inBuffer = out == null ? 0 : out.writerIndex();
+        if (mark >= inBuffer) {
+            staged = Math.min(staged, mark - inBuffer); // output may have been discarded since the mark
+        } else {
+            staged = 0;
+            out.writerIndex(mark);
         }
     }
 
     /** Releases any pending output (connection closing). */
     public void discard() {
+        staged = 0;
         if (out != null) {
             out.release();
             out = null;
@@ -95,7 +107,10 @@ public final class ReplyWriter {
 
     /** Makes room for about this many more bytes, so a long reply grows the buffer once. */
     public void reserve(int bytes) {
-        buf().ensureWritable(bytes);
+        if (bytes > STAGE_SIZE - staged) {
+            drainStage();
+            buf().ensureWritable(bytes);
+        }
     }
 
     private ByteBuf buf() {
@@ -106,24 +121,76 @@ public final class ReplyWriter {
         return b;
     }
 
+    private void drainStage() {
+        if (staged == 0) {
+            return;
+        }
+        if (out == null) {
+            out = alloc.ioBuffer(Math.max(512, staged));
+        }
+        out.writeBytes(stage, 0, staged);
+        staged = 0;
+    }
+
+    /** Room for n more bytes in the stage; false (stage drained) when n can never fit in it. */
+    private boolean room(int n) {
+        if (staged + n <= STAGE_SIZE) {
+            return true;
+        }
+        drainStage();
+        return n <= STAGE_SIZE;
+    }
+
+    private void put(byte b) {
+        if (staged == STAGE_SIZE) {
+            drainStage();
+        }
+        stage[staged++] = b;
+    }
+
+    private void put(byte[] bytes) {
+        put(bytes, 0, bytes.length);
+    }
+
+    private void put(byte[] bytes, int offset, int length) {
+        if (room(length)) {
+            System.arraycopy(bytes, offset, stage, staged, length);
+            staged += length;
+        } else {
+            buf().writeBytes(bytes, offset, length);
+        }
+    }
+
+    private void putCrlf() {
+        if (staged + 2 > STAGE_SIZE) {
+            drainStage();
+        }
+        stage[staged++] = '\r';
+        stage[staged++] = '\n';
+    }
+
+    private void putAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            put((byte) s.charAt(i));
+        }
+    }
+
     // ---------------------------------------------------------------- simple types
 
     public void ok() {
-        buf().writeBytes(OK);
+        put(OK);
     }
 
     public void simple(String s) {
-        ByteBuf b = buf();
-        b.writeByte('+');
-        b.writeCharSequence(s, StandardCharsets.US_ASCII);
-        b.writeBytes(CRLF);
+        put((byte) '+');
+        putAscii(s);
+        putCrlf();
     }
 
     public void simple(byte[] s) {
-        ByteBuf b = buf();
-        b.writeByte('+');
-        b.writeBytes(s);
-        b.writeBytes(CRLF);
+        put((byte) '+');
+        put(s);
+        putCrlf();
     }
 
     /**
@@ -131,16 +198,15 @@ public final class ReplyWriter {
      * "WRONGTYPE Operation against a key holding the wrong kind of value".
      */
     public void error(String message) {
-        ByteBuf b = buf();
-        b.writeByte('-');
+        put((byte) '-');
         // Newlines would break the protocol framing; Redis replaces them with spaces. Other
         // bytes go out as they are: chars up to 0xff are taken as bytes (ISO-8859-1, the way a
         // client's byte[] is turned into error text), so "got '\xff'" matches Redis byte for byte.
         for (int i = 0; i < message.length(); i++) {
             char c = message.charAt(i);
-            b.writeByte(c == '\r' || c == '\n' ? ' ' : (c < 0x100 ? c : '?'));
+            put((byte) (c == '\r' || c == '\n' ? ' ' : (c < 0x100 ? c : '?')));
         }
-        b.writeBytes(CRLF);
+        putCrlf();
         if (errorListener != null) {
             errorListener.onError(message);
         }
@@ -148,18 +214,15 @@ public final class ReplyWriter {
 
     public void integer(long v) {
         if (v >= 0 && v < SMALL_INTS) {
-            buf().writeBytes(INT_REPLIES[(int) v]);
+            put(INT_REPLIES[(int) v]);
             return;
         }
-        ByteBuf b = buf();
-        b.writeByte(':');
-        writeDecimal(b, v);
-        b.writeBytes(CRLF);
+        header(':', v);
     }
 
     public void bool(boolean v) {
         if (protocol == 3) {
-            buf().writeBytes(v ? TRUE3 : FALSE3);
+            put(v ? TRUE3 : FALSE3);
         } else {
             integer(v ? 1 : 0);
         }
@@ -169,10 +232,9 @@ public final class ReplyWriter {
     public void doubleValue(double d) {
         int n = DoubleFormat.format(d, doubleScratch, 0);
         if (protocol == 3) {
-            ByteBuf b = buf();
-            b.writeByte(',');
-            b.writeBytes(doubleScratch, 0, n);
-            b.writeBytes(CRLF);
+            put((byte) ',');
+            put(doubleScratch, 0, n);
+            putCrlf();
         } else {
             bulk(doubleScratch, 0, n);
         }
@@ -189,30 +251,9 @@ public final class ReplyWriter {
     }
 
     public void bulk(byte[] v, int offset, int length) {
-        ByteBuf b = buf();
-        if (length <= SMALL_BULK) {
-            // Each copy into the (direct) buffer has a fixed cost that outweighs a short string's
-            // bytes: the frame is assembled on the heap and copied once instead of four times.
-            byte[] d = DIGITS[length];
-            int n = 0;
-            smallFrame[n++] = '$';
-            System.arraycopy(d, 0, smallFrame, n, d.length);
-            n += d.length;
-            smallFrame[n++] = '\r';
-            smallFrame[n++] = '\n';
-            System.arraycopy(v, offset, smallFrame, n, length);
-            n += length;
-            smallFrame[n++] = '\r';
-            smallFrame[n++] = '\n';
-            b.writeBytes(smallFrame, 0, n);
-            return;
-        }
-        b.ensureWritable(length + 16);
-        b.writeByte('$');
-        writeDecimal(b, length);
-        b.writeBytes(CRLF);
-        b.writeBytes(v, offset, length);
-        b.writeBytes(CRLF);
+        header('$', length);
+        put(v, offset, length);
+        putCrlf();
     }
 
     /** A bulk string from text (server-generated replies only; never user data). */
@@ -226,22 +267,17 @@ public final class ReplyWriter {
 
     /** A number as a bulk string, without allocating. */
     public void bulkLong(long v) {
-        ByteBuf b = buf();
         if (v >= 0 && v < SMALL_INTS) {
             byte[] d = DIGITS[(int) v];
-            b.writeByte('$');
-            writeDecimal(b, d.length);
-            b.writeBytes(CRLF);
-            b.writeBytes(d);
-            b.writeBytes(CRLF);
+            header('$', d.length);
+            put(d);
+            putCrlf();
             return;
         }
         int len = formatDecimal(v);
-        b.writeByte('$');
-        writeDecimal(b, len);
-        b.writeBytes(CRLF);
-        b.writeBytes(scratch, scratch.length - len, len);
-        b.writeBytes(CRLF);
+        header('$', len);
+        put(scratch, scratch.length - len, len);
+        putCrlf();
     }
 
     /** RESP3 verbatim string ('=' with a 3-letter format), plain bulk in RESP2. */
@@ -251,29 +287,26 @@ public final class ReplyWriter {
             return;
         }
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        ByteBuf b = buf();
-        b.writeByte('=');
-        writeDecimal(b, body.length + 4);
-        b.writeBytes(CRLF);
-        b.writeCharSequence(format, StandardCharsets.US_ASCII);
-        b.writeByte(':');
-        b.writeBytes(body);
-        b.writeBytes(CRLF);
+        header('=', body.length + 4);
+        putAscii(format);
+        put((byte) ':');
+        put(body);
+        putCrlf();
     }
 
     public void nullBulk() {
-        buf().writeBytes(protocol == 3 ? NULL3 : NULL_BULK);
+        put(protocol == 3 ? NULL3 : NULL_BULK);
     }
 
     public void nullArray() {
-        buf().writeBytes(protocol == 3 ? NULL3 : NULL_ARRAY);
+        put(protocol == 3 ? NULL3 : NULL_ARRAY);
     }
 
     // ---------------------------------------------------------------- aggregates
 
     public void array(int n) {
         if (n == 0) {
-            buf().writeBytes(EMPTY_ARRAY);
+            put(EMPTY_ARRAY);
             return;
         }
         header('*', n);
@@ -307,28 +340,35 @@ public final class ReplyWriter {
     }
 
     public void raw(byte[] bytes) {
-        buf().writeBytes(bytes);
+        put(bytes);
     }
 
     /** Bytes already encoded as RESP (a pub/sub message frame shared by many clients). */
     public void raw(byte[] bytes, int offset, int length) {
-        buf().writeBytes(bytes, offset, length);
+        put(bytes, offset, length);
     }
 
+    /** A type byte, a decimal and CRLF: the head of every aggregate, bulk and integer. */
     private void header(char type, long n) {
-        ByteBuf b = buf();
-        b.writeByte(type);
-        writeDecimal(b, n);
-        b.writeBytes(CRLF);
-    }
-
-    private void writeDecimal(ByteBuf b, long v) {
-        if (v >= 0 && v < SMALL_INTS) {
-            b.writeBytes(DIGITS[(int) v]);
-            return;
+        if (staged + 24 > STAGE_SIZE) {
+            drainStage();
         }
-        int len = formatDecimal(v);
-        b.writeBytes(scratch, scratch.length - len, len);
+        byte[] st = stage;
+        int p = staged;
+        st[p++] = (byte) type;
+        if (n >= 0 && n < SMALL_INTS) {
+            byte[] d = DIGITS[(int) n];
+            for (int i = 0; i < d.length; i++) {
+                st[p++] = d[i];
+            }
+        } else {
+            int len = formatDecimal(n);
+            System.arraycopy(scratch, scratch.length - len, st, p, len);
+            p += len;
+        }
+        st[p++] = '\r';
+        st[p++] = '\n';
+        staged = p;
     }
 
     /** Writes v's digits right-aligned in scratch; returns their count. */

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Short bulk strings are framed on the heap before they reach the output buffer: whatever mixes
- * them with other replies, long strings, marks, truncations and takes, the bytes out are those
+ * Replies are staged on the heap before they reach the output buffer: whatever mixes short and
+ * long replies, stage-sized boundaries, marks, truncations and takes, the bytes out are those
  * written, in order.
  */
 @Timeout(10)
@@ -79,5 +79,67 @@ class ReplyWriterTest {
         assertFalse(reply.hasPending());
         reply.bulk(bytes("new"));
         assertEquals("$3\r\nnew\r\n", taken());
+    }
+
+    @Test
+    void truncateReachesBackPastADrainedStage() {
+        reply.bulk(bytes("kept"));
+        int mark = reply.mark();
+        for (int i = 0; i < 300; i++) {
+            reply.integer(1000 + i);
+        }
+        reply.bulk(new byte[5000]);
+        assertTrue(reply.mark() > 5000);
+        reply.truncate(mark);
+        assertEquals(mark, reply.mark());
+        reply.simple("OK");
+        assertEquals("$4\r\nkept\r\n+OK\r\n", taken());
+    }
+
+    @Test
+    void randomRepliesAcrossStageBoundariesMatchTheirEncoding() {
+        long seed = Long.getLong("replySeed", 20261130L);
+        java.util.Random r = new java.util.Random(seed);
+        for (int round = 0; round < 50; round++) {
+            StringBuilder expected = new StringBuilder();
+            int marked = -1;
+            int markedLength = 0;
+            for (int op = 0; op < 400; op++) {
+                int kind = r.nextInt(8);
+                if (kind == 0) {
+                    int n = r.nextInt(20) - 1;
+                    reply.array(n);
+                    expected.append('*').append(n).append("\r\n");
+                } else if (kind == 1) {
+                    long v = r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(2000) - 10;
+                    reply.integer(v);
+                    expected.append(':').append(v).append("\r\n");
+                } else if (kind == 2) {
+                    String text = "e".repeat(r.nextInt(r.nextBoolean() ? 40 : 3000));
+                    reply.error("ERR " + text);
+                    expected.append("-ERR ").append(text).append("\r\n");
+                } else if (kind == 3) {
+                    long v = r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(1500);
+                    reply.bulkLong(v);
+                    String d = Long.toString(v);
+                    expected.append('$').append(d.length()).append("\r\n").append(d).append("\r\n");
+                } else if (kind == 4 && marked < 0) {
+                    marked = reply.mark();
+                    markedLength = expected.length();
+                    assertEquals(markedLength, marked);
+                } else if (kind == 5 && marked >= 0) {
+                    reply.truncate(marked);
+                    expected.setLength(markedLength);
+                    marked = -1;
+                } else {
+                    int length = r.nextInt(4) == 0 ? 2000 + r.nextInt(200) : r.nextInt(r.nextBoolean() ? 64 : 9000);
+                    String v = Character.toString('a' + r.nextInt(26)).repeat(length);
+                    reply.bulk(bytes(v));
+                    expected.append('$').append(length).append("\r\n").append(v).append("\r\n");
+                }
+            }
+            assertEquals(expected.length(), reply.mark(), "seed " + seed);
+            assertEquals(expected.toString(), expected.length() == 0 ? "" : taken(), "seed " + seed);
+        }
     }
 }
