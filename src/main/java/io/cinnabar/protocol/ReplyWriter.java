@@ -151,10 +151,13 @@ public final class ReplyWriter {
             buf().writeBytes(INT_REPLIES[(int) v]);
             return;
         }
-        ByteBuf b = buf();
-        b.writeByte(':');
-        writeDecimal(b, v);
-        b.writeBytes(CRLF);
+        // framed in scratch and copied once: each write into the direct buffer has a fixed cost
+        int digits = formatDecimal(v, scratch.length - 2);
+        int start = scratch.length - 2 - digits - 1;
+        scratch[start] = ':';
+        scratch[scratch.length - 2] = '\r';
+        scratch[scratch.length - 1] = '\n';
+        buf().writeBytes(scratch, start, scratch.length - start);
     }
 
     public void bool(boolean v) {
@@ -236,7 +239,7 @@ public final class ReplyWriter {
             b.writeBytes(CRLF);
             return;
         }
-        int len = formatDecimal(v);
+        int len = formatDecimal(v, scratch.length);
         b.writeByte('$');
         writeDecimal(b, len);
         b.writeBytes(CRLF);
@@ -327,13 +330,13 @@ public final class ReplyWriter {
             b.writeBytes(DIGITS[(int) v]);
             return;
         }
-        int len = formatDecimal(v);
+        int len = formatDecimal(v, scratch.length);
         b.writeBytes(scratch, scratch.length - len, len);
     }
 
-    /** Writes v's digits right-aligned in scratch; returns their count. */
-    private int formatDecimal(long v) {
-        int pos = scratch.length;
+    /** Writes v's digits in scratch, ending just before {@code end}; returns their count. */
+    private int formatDecimal(long v, int end) {
+        int pos = end;
         if (v == Long.MIN_VALUE) {
             byte[] min = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(min, 0, scratch, pos - min.length, min.length);
@@ -348,6 +351,6 @@ public final class ReplyWriter {
         if (negative) {
             scratch[--pos] = '-';
         }
-        return scratch.length - pos;
+        return end - pos;
     }
 }

@@ -611,6 +611,7 @@ public final class Server {
     // ---------------------------------------------------------------- cron
 
     private void cron() {
+        keyspace.calibrateClock(); // also while a script is busy: it changes no command's time
         if (busyReply != null) {
             return; // a script is running: expiring or rehashing now would break its atomicity
         }
