@@ -9,7 +9,6 @@ import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.Eviction;
 import io.cinnabar.keyspace.Keyspace;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -50,6 +49,7 @@ public final class Server {
     private final Map<Long, Client> clients = new LinkedHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final List<Client> flushList = new ArrayList<>();
+    private final LoopHandoffs handoffs = new LoopHandoffs();
     private final List<CommandObserver> observers = new ArrayList<>();
     private final long startTimeMillis = System.currentTimeMillis();
     private final RunId runId = new RunId();
@@ -568,6 +568,7 @@ public final class Server {
             flush(flushList.get(i));
         }
         flushList.clear();
+        handoffs.handOver();
     }
 
     private void flush(Client c) {
@@ -581,17 +582,13 @@ public final class Server {
         }
         if (out != null && out.isReadable()) {
             stats.netOutputBytes.add(out.readableBytes());
-            if (c.closeAfterReply()) {
-                c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                c.channel().writeAndFlush(out, c.channel().voidPromise());
-            }
+            handoffs.write(c.channel(), out, c.closeAfterReply());
         } else {
             if (out != null) {
                 out.release();
             }
             if (c.closeAfterReply()) {
-                c.channel().close();
+                handoffs.write(c.channel(), null, true);
             }
         }
     }
