@@ -51,6 +51,9 @@ public final class Server {
     private final List<Client> flushList = new ArrayList<>();
     private final LoopHandoffs handoffs = new LoopHandoffs();
     private final List<CommandObserver> observers = new ArrayList<>();
+    /** The observers that override each hook: most only look after a command, and every call counts. */
+    private CommandObserver[] beforeObservers = {};
+    private CommandObserver[] afterObservers = {};
     private final long startTimeMillis = System.currentTimeMillis();
     private final RunId runId = new RunId();
     private final Blocking blocking;
@@ -197,10 +200,27 @@ public final class Server {
 
     public void addObserver(CommandObserver observer) {
         observers.add(observer);
+        indexObservers();
     }
 
     public void removeObserver(CommandObserver observer) {
         observers.remove(observer);
+        indexObservers();
+    }
+
+    private void indexObservers() {
+        beforeObservers = observers.stream().filter(o -> overrides(o, "beforeCommand", CommandContext.class, CommandSpec.class))
+                .toArray(CommandObserver[]::new);
+        afterObservers = observers.stream().filter(o -> overrides(o, "afterCommand", CommandContext.class, CommandSpec.class, long.class))
+                .toArray(CommandObserver[]::new);
+    }
+
+    private static boolean overrides(CommandObserver o, String hook, Class<?>... parameters) {
+        try {
+            return o.getClass().getMethod(hook, parameters).getDeclaringClass() != CommandObserver.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
     }
 
     /** What SHUTDOWN does once the server has stopped (Main exits the JVM; tests do not). */
@@ -594,14 +614,16 @@ public final class Server {
     }
 
     public void beforeCommand(CommandContext ctx, CommandSpec spec) {
-        for (int i = 0; i < observers.size(); i++) {
-            observers.get(i).beforeCommand(ctx, spec);
+        CommandObserver[] hooked = beforeObservers;
+        for (int i = 0; i < hooked.length; i++) {
+            hooked[i].beforeCommand(ctx, spec);
         }
     }
 
     public void afterCommand(CommandContext ctx, CommandSpec spec, long micros) {
-        for (int i = 0; i < observers.size(); i++) {
-            observers.get(i).afterCommand(ctx, spec, micros);
+        CommandObserver[] hooked = afterObservers;
+        for (int i = 0; i < hooked.length; i++) {
+            hooked[i].afterCommand(ctx, spec, micros);
         }
     }
 
