@@ -36,7 +36,7 @@ public final class Dispatcher {
     /** Runs one request of a client. Called on the data thread only. */
     public void dispatch(Client client, byte[][] argv) {
         CommandContext ctx = client.context();
-        server.keyspace().tick();
+        long startNanos = server.keyspace().tick();
         CommandSpec spec = table.lookup(argv[0]);
         if (spec == null || !spec.implemented()) {
             reject(ctx, null, unknownCommand(argv));
@@ -118,7 +118,7 @@ public final class Dispatcher {
             server.deferScript(client, spec, argv);
             return;
         }
-        call(ctx, spec, argv);
+        call(ctx, spec, argv, startNanos);
     }
 
     /**
@@ -143,8 +143,7 @@ public final class Dispatcher {
 
     /** Runs a command that already passed the checks, put off until now (a deferred script). */
     public void rerun(Client client, CommandSpec spec, byte[][] argv) {
-        server.keyspace().tick();
-        call(client.context(), spec, argv);
+        call(client.context(), spec, argv, server.keyspace().tick());
     }
 
     /** Runs a blocked client's command again, a key it waits on having changed. */
@@ -178,20 +177,19 @@ public final class Dispatcher {
         CommandContext ctx = client.context();
         byte[][] outerArgv = ctx.argv;
         CommandSpec outerSpec = ctx.spec;
-        call(ctx, spec, argv);
+        call(ctx, spec, argv, System.nanoTime());
         ctx.argv = outerArgv;
         ctx.spec = outerSpec;
         client.restoreLastCommand(outerSpec);
     }
 
-    /** Executes a checked command and accounts for it. */
-    void call(CommandContext ctx, CommandSpec spec, byte[][] argv) {
+    /** Executes a checked command and accounts for it; its time runs from startNanos (System.nanoTime). */
+    void call(CommandContext ctx, CommandSpec spec, byte[][] argv, long startNanos) {
         ctx.argv = argv;
         ctx.spec = spec;
         Client client = ctx.client;
         client.setLastCommand(spec);
         server.beforeCommand(ctx, spec);
-        long start = System.nanoTime();
         long errorsBefore = client.errorCount();
         try {
             spec.handler.execute(ctx);
@@ -202,7 +200,7 @@ public final class Dispatcher {
             LOG.error("Command {} failed", spec.name, e);
             ctx.reply.error("ERR internal error while running '" + spec.name + "': " + e);
         }
-        long micros = (System.nanoTime() - start) / 1000;
+        long micros = (System.nanoTime() - startNanos) / 1000;
         spec.micros += micros;
         if (!server.blocking().isBlocked(client)) {
             // as Redis: only commands that ran, not rejected ones; a blocked one when it ends

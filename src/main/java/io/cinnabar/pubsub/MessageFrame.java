@@ -4,28 +4,23 @@ import io.cinnabar.protocol.ReplyWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One message push, encoded once and copied into every subscriber's buffer. RESP2 and RESP3
- * frames differ only in the aggregate's type byte ('*' or '>'), so the body after the header is
- * kept once in a reusable scratch array and each subscriber gets its protocol's header before it.
+ * One message push, encoded once and copied into every subscriber's buffer with a single copy.
+ * RESP2 and RESP3 frames differ only in the aggregate's type byte ('*' or '>'), so the whole frame
+ * is kept in one reusable array and that first byte is set for each subscriber's protocol.
  */
 final class MessageFrame {
     static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
     static final byte[] SMESSAGE = "smessage".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PMESSAGE = "pmessage".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RESP2_HEADER_3 = {'*', '3', '\r', '\n'};
-    private static final byte[] RESP3_HEADER_3 = {'>', '3', '\r', '\n'};
-    private static final byte[] RESP2_HEADER_4 = {'*', '4', '\r', '\n'};
-    private static final byte[] RESP3_HEADER_4 = {'>', '4', '\r', '\n'};
+    /** The aggregate header after its type byte: three or four elements. */
+    private static final int HEADER_LENGTH = 4;
 
     private byte[] body = new byte[256];
     private int length;
-    private boolean fourElements;
 
     /** ("message"|"smessage", channel, payload). */
     void message(byte[] kind, byte[] channel, byte[] payload) {
-        length = 0;
-        fourElements = false;
-        ensure(kind.length + channel.length + payload.length + 3 * 16);
+        start(3, kind.length + channel.length + payload.length + 3 * 16);
         appendBulk(kind);
         appendBulk(channel);
         appendBulk(payload);
@@ -33,21 +28,23 @@ final class MessageFrame {
 
     /** ("pmessage", pattern, channel, payload). */
     void patternMessage(byte[] pattern, byte[] channel, byte[] payload) {
-        length = 0;
-        fourElements = true;
-        ensure(PMESSAGE.length + pattern.length + channel.length + payload.length + 4 * 16);
+        start(4, PMESSAGE.length + pattern.length + channel.length + payload.length + 4 * 16);
         appendBulk(PMESSAGE);
         appendBulk(pattern);
         appendBulk(channel);
         appendBulk(payload);
     }
 
+    private void start(int elements, int bodyCapacity) {
+        ensure(HEADER_LENGTH + bodyCapacity);
+        body[1] = (byte) ('0' + elements);
+        body[2] = '\r';
+        body[3] = '\n';
+        length = HEADER_LENGTH;
+    }
+
     void writeTo(ReplyWriter reply) {
-        if (reply.resp3()) {
-            reply.raw(fourElements ? RESP3_HEADER_4 : RESP3_HEADER_3);
-        } else {
-            reply.raw(fourElements ? RESP2_HEADER_4 : RESP2_HEADER_3);
-        }
+        body[0] = reply.resp3() ? (byte) '>' : (byte) '*';
         reply.raw(body, 0, length);
     }
 

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands a connection's requests to the data thread: directly when this event loop is the data
- * thread (io-threads 1), else as one task per read batch. Replies go out once per batch.
+ * thread (io-threads 1), else as one task per read batch. Replies go out once per pass of the data
+ * thread over the batches handed to it, not once per batch.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
@@ -80,7 +81,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 for (Object r : requests) {
                     handle(r);
                 }
-                server.flushPending();
+                // after the batches already handed over, so one flush serves them all
+                server.flushSoon();
             });
         }
     }

@@ -9,7 +9,6 @@ import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.Eviction;
 import io.cinnabar.keyspace.Keyspace;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -50,7 +49,11 @@ public final class Server {
     private final Map<Long, Client> clients = new LinkedHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final List<Client> flushList = new ArrayList<>();
+    private final LoopHandoffs handoffs = new LoopHandoffs();
     private final List<CommandObserver> observers = new ArrayList<>();
+    /** The observers that override each hook: most only look after a command, and every call counts. */
+    private CommandObserver[] beforeObservers = {};
+    private CommandObserver[] afterObservers = {};
     private final long startTimeMillis = System.currentTimeMillis();
     private final RunId runId = new RunId();
     private final Blocking blocking;
@@ -197,10 +200,27 @@ public final class Server {
 
     public void addObserver(CommandObserver observer) {
         observers.add(observer);
+        indexObservers();
     }
 
     public void removeObserver(CommandObserver observer) {
         observers.remove(observer);
+        indexObservers();
+    }
+
+    private void indexObservers() {
+        beforeObservers = observers.stream().filter(o -> overrides(o, "beforeCommand", CommandContext.class, CommandSpec.class))
+                .toArray(CommandObserver[]::new);
+        afterObservers = observers.stream().filter(o -> overrides(o, "afterCommand", CommandContext.class, CommandSpec.class, long.class))
+                .toArray(CommandObserver[]::new);
+    }
+
+    private static boolean overrides(CommandObserver o, String hook, Class<?>... parameters) {
+        try {
+            return o.getClass().getMethod(hook, parameters).getDeclaringClass() != CommandObserver.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
     }
 
     /** What SHUTDOWN does once the server has stopped (Main exits the JVM; tests do not). */
@@ -549,55 +569,68 @@ public final class Server {
         }
     }
 
-    /** Sends every pending reply buffer: one write and one flush per client per batch. */
+    /**
+     * Sends every pending reply buffer: one write and one flush per client per batch. The latest
+     * marked client goes first, as Redis links a client at the head of clients_pending_write: a
+     * publisher is marked after the subscribers its PUBLISH reached, so it gets its replies before
+     * the fan-out's writes and its next pipeline arrives while they are going out, which lets the
+     * next pass carry more messages per subscriber write.
+     */
     public void flushPending() {
         for (int i = 0; !processingWhileBlocked && i < beforeFlushTasks.size(); i++) {
             beforeFlushTasks.get(i).run();
         }
-        for (int i = 0; i < flushList.size(); i++) {
-            Client c = flushList.get(i);
-            c.pendingFlush = false;
-            ByteBuf out = c.reply().take();
-            if (c.isClosed()) {
-                if (out != null) {
-                    out.release();
-                }
-                continue;
-            }
-            if (out != null && out.isReadable()) {
-                stats.netOutputBytes.add(out.readableBytes());
-                if (c.closeAfterReply()) {
-                    c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-                } else {
-                    c.channel().writeAndFlush(out, c.channel().voidPromise());
-                }
-            } else {
-                if (out != null) {
-                    out.release();
-                }
-                if (c.closeAfterReply()) {
-                    c.channel().close();
-                }
-            }
+        int marked = flushList.size();
+        for (int i = marked - 1; i >= 0; i--) {
+            flush(flushList.get(i));
+        }
+        for (int i = marked; i < flushList.size(); i++) { // marked by a listener of a write just made
+            flush(flushList.get(i));
         }
         flushList.clear();
+        handoffs.handOver();
+    }
+
+    private void flush(Client c) {
+        c.pendingFlush = false;
+        ByteBuf out = c.reply().take();
+        if (c.isClosed()) {
+            if (out != null) {
+                out.release();
+            }
+            return;
+        }
+        if (out != null && out.isReadable()) {
+            stats.netOutputBytes.add(out.readableBytes());
+            handoffs.write(c.channel(), out, c.closeAfterReply());
+        } else {
+            if (out != null) {
+                out.release();
+            }
+            if (c.closeAfterReply()) {
+                handoffs.write(c.channel(), null, true);
+            }
+        }
     }
 
     public void beforeCommand(CommandContext ctx, CommandSpec spec) {
-        for (int i = 0; i < observers.size(); i++) {
-            observers.get(i).beforeCommand(ctx, spec);
+        CommandObserver[] hooked = beforeObservers;
+        for (int i = 0; i < hooked.length; i++) {
+            hooked[i].beforeCommand(ctx, spec);
         }
     }
 
     public void afterCommand(CommandContext ctx, CommandSpec spec, long micros) {
-        for (int i = 0; i < observers.size(); i++) {
-            observers.get(i).afterCommand(ctx, spec, micros);
+        CommandObserver[] hooked = afterObservers;
+        for (int i = 0; i < hooked.length; i++) {
+            hooked[i].afterCommand(ctx, spec, micros);
         }
     }
 
     // ---------------------------------------------------------------- cron
 
     private void cron() {
+        keyspace.calibrateClock(); // also while a script is busy: it changes no command's time
         if (busyReply != null) {
             return; // a script is running: expiring or rehashing now would break its atomicity
         }

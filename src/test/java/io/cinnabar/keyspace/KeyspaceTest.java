@@ -38,6 +38,43 @@ class KeyspaceTest {
     }
 
     @Test
+    void commandClockIsTheWallClockReadThroughTheMonotonicOne() {
+        Keyspace ks = new Keyspace(1);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        long ticks = 0;
+        long firstNow = -1;
+        // until the wall clock has moved on by a few ms, with and without recalibration between ticks
+        while ((firstNow < 0 || ks.now() < firstNow + 5) && System.nanoTime() < deadline) {
+            long wallBefore = System.currentTimeMillis();
+            long monotonicBefore = System.nanoTime();
+            long nanos = ks.tick();
+            long monotonicAfter = System.nanoTime();
+            long wallAfter = System.currentTimeMillis();
+            assertTrue(nanos >= monotonicBefore && nanos <= monotonicAfter, "tick returns the monotonic time it read");
+            assertTrue(ks.now() >= wallBefore - 1 && ks.now() <= wallAfter + 1,
+                    ks.now() + " outside the wall clock's " + wallBefore + ".." + wallAfter);
+            if (firstNow < 0) {
+                firstNow = ks.now();
+            }
+            if (++ticks % 1000 == 0) {
+                ks.calibrateClock();
+            }
+        }
+        assertTrue(ks.now() >= firstNow + 5, "the clock advanced");
+
+        ks.freezeClock();
+        long frozen = ks.now();
+        long wallFrozen = System.currentTimeMillis();
+        while (System.currentTimeMillis() < wallFrozen + 3 && System.nanoTime() < deadline + 1_000_000_000L) {
+            ks.tick();
+        }
+        assertEquals(frozen, ks.now(), "a frozen clock ignores ticks");
+        ks.unfreezeClock();
+        ks.tick();
+        assertTrue(ks.now() >= frozen + 2);
+    }
+
+    @Test
     void expiredKeysLookAbsentAndAreDeletedOnAccess() {
         Keyspace ks = new Keyspace(1);
         Database db = ks.db(0);

@@ -51,6 +51,23 @@ class ReplyWriterTest {
     }
 
     @Test
+    void integersAndNumericBulksOfEveryWidth() {
+        long[] values = {0, 7, 1023, 1024, -1, -1024, 992_993, 123_456_789_012L, Long.MAX_VALUE, Long.MIN_VALUE,
+            Long.MIN_VALUE + 1, -1_000_000_000_000L};
+        StringBuilder expected = new StringBuilder();
+        for (long v : values) {
+            reply.integer(v);
+            reply.bulkLong(v);
+            reply.integer(v); // after bulkLong, which shares the scratch digits
+            String digits = Long.toString(v);
+            expected.append(':').append(digits).append("\r\n");
+            expected.append('$').append(digits.length()).append("\r\n").append(digits).append("\r\n");
+            expected.append(':').append(digits).append("\r\n");
+        }
+        assertEquals(expected.toString(), taken());
+    }
+
+    @Test
     void longRunsOfShortAndBorderlineLengthsArriveWhole() {
         StringBuilder expected = new StringBuilder();
         for (int i = 0; i < 2000; i++) {

@@ -85,4 +85,20 @@ class MessageFrameTest {
             }
         }
     }
+
+    @Test
+    void oneFrameServesSubscribersOfBothProtocolsInTurn() {
+        MessageFrame frame = new MessageFrame();
+        byte[] channel = "ch".getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = bytes(64, 'x');
+        frame.message(MessageFrame.MESSAGE, channel, payload);
+        ReplyWriter resp2 = writer(2);
+        ReplyWriter resp3 = writer(3);
+        frame.writeTo(resp3);
+        frame.writeTo(resp2);
+        frame.writeTo(resp3);
+        String body = "$7\r\nmessage\r\n$2\r\nch\r\n$64\r\n" + "x".repeat(64) + "\r\n";
+        assertArrayEquals(("*3\r\n" + body).getBytes(StandardCharsets.US_ASCII), drain(resp2));
+        assertArrayEquals((">3\r\n" + body + ">3\r\n" + body).getBytes(StandardCharsets.US_ASCII), drain(resp3));
+    }
 }

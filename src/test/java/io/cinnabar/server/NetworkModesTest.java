@@ -52,6 +52,40 @@ class NetworkModesTest {
     }
 
     @Test
+    void publishFanOutAcrossSeveralIoThreadsKeepsEveryMessageInOrder() throws Exception {
+        try (CinnabarFixture f = CinnabarFixture.start("io-threads 4")) {
+            int subscriberCount = 12;
+            int messages = 3000;
+            java.util.List<RespClient> subscribers = new java.util.ArrayList<>();
+            try (RespClient publisher = f.client()) {
+                for (int i = 0; i < subscriberCount; i++) {
+                    RespClient s = f.client();
+                    subscribers.add(s);
+                    assertEquals("*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n", s.call("SUBSCRIBE", "ch").text());
+                }
+                ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+                for (int i = 0; i < messages; i++) {
+                    pipeline.writeBytes(RespClient.encode(RespClient.args("PUBLISH", "ch", "m" + i)));
+                }
+                publisher.sendRaw(pipeline.toByteArray());
+                for (int i = 0; i < messages; i++) {
+                    assertEquals(":" + subscriberCount + "\r\n", publisher.read().text());
+                }
+                for (RespClient s : subscribers) {
+                    for (int i = 0; i < messages; i++) {
+                        String m = "m" + i;
+                        assertEquals("*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$" + m.length() + "\r\n" + m + "\r\n", s.read().text());
+                    }
+                }
+            } finally {
+                for (RespClient s : subscribers) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void servesAUnixSocket() throws Exception {
         Path sock = dir.resolve("cinnabar.sock");
         try (CinnabarFixture f = CinnabarFixture.start("unixsocket " + sock, "unixsocketperm 700");
