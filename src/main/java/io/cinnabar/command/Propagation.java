@@ -147,6 +147,7 @@ public final class Propagation implements Keyspace.RemovalListener {
         return lazyExpire ? UNLINK : DEL;
     }
 
+
     /** Redis's propagateDeletion: an expired or evicted key reaches AOF and replicas as DEL or UNLINK. */
     @Override
     public void removed(Database db, byte[] key, boolean evicted) {
