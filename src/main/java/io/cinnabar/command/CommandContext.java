@@ -61,10 +61,11 @@ public final class CommandContext {
 
     /**
      * Propagates another command now, before this command's own (Redis's alsoPropagate),
-     * in the client's current database, to AOF and replicas.
+     * in the client's current database, to AOF and replicas: even from a script that
+     * redis.set_repl restricted, which in Redis 7.0 filters only the commands themselves.
      */
     public void alsoPropagate(byte[]... argv) {
-        server.propagation().propagate(client.dbIndex(), argv, Propagation.ALL & propagationTargets);
+        server.propagation().propagate(client.dbIndex(), argv, Propagation.ALL);
     }
 
     /** Propagates this command even though it did not change the dataset (Redis's forceCommandPropagation). */

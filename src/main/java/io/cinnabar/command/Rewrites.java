@@ -18,6 +18,8 @@ public final class Rewrites {
     public static final byte[] RPOP = ascii("RPOP");
     public static final byte[] LMOVE = ascii("LMOVE");
     public static final byte[] RPOPLPUSH = ascii("RPOPLPUSH");
+    public static final byte[] LEFT = ascii("left");
+    public static final byte[] RIGHT = ascii("right");
     public static final byte[] ZPOPMIN = ascii("ZPOPMIN");
     public static final byte[] ZPOPMAX = ascii("ZPOPMAX");
     public static final byte[] SREM = ascii("SREM");

@@ -621,7 +621,11 @@ public final class ListCommands {
         moveFrom(ctx, source, from, to);
         if (ctx.propagating()) {
             // a replica must never block: the non-blocking form, directions as the client wrote them
-            if (timeoutIndex == 5) {
+            if (timeoutIndex == 5 && ctx.servingBlocked()) {
+                // served later, Redis names the directions itself, in lowercase
+                ctx.propagateAs(Rewrites.LMOVE, sourceKey, ctx.arg(2), from == HEAD ? Rewrites.LEFT : Rewrites.RIGHT,
+                        to == HEAD ? Rewrites.LEFT : Rewrites.RIGHT);
+            } else if (timeoutIndex == 5) {
                 ctx.propagateAs(Rewrites.LMOVE, sourceKey, ctx.arg(2), ctx.arg(3), ctx.arg(4));
             } else {
                 ctx.propagateAs(Rewrites.RPOPLPUSH, sourceKey, ctx.arg(2));

@@ -92,6 +92,15 @@ final class PropagationDiff implements AutoCloseable {
         }
     }
 
+    /** Both servers propagate a marker; returns what each propagated before it: [redis, cinnabar]. */
+    List<List<List<String>>> cut() throws IOException {
+        long n = ++marker;
+        for (RespClient c : both()) {
+            c.call("PUBLISH", PropagatedStream.MARKER, Long.toString(n));
+        }
+        return List.of(theirStream.readUntilMarker(n), ourStream.readUntilMarker(n));
+    }
+
     /** Polls both servers until {@code done} holds for each, within 10 s. */
     static void await(String what, BooleanSupplier done) {
         long deadline = System.nanoTime() + 10_000_000_000L;
