@@ -388,6 +388,10 @@ public final class ListCommands {
         list.deleteRange(0, fromHead);
         list.deleteRange(-fromTail, fromTail);
         written(db, key, list, "ltrim");
+        if (fromHead + fromTail == 0) {
+            // Redis counts the elements trimmed as the changes: trimming none propagates nothing
+            ctx.preventPropagation();
+        }
         ctx.reply.ok();
     }
 

@@ -355,6 +355,15 @@ public final class StringCommands {
                 }
             }
         }
+        if (ctx.propagating() && argc > 3) {
+            // A key named twice has its first value overwritten in place by the second (see
+            // Database.set), which would change this command's own arguments: propagate a copy.
+            byte[][] argv = ctx.argv().clone();
+            for (int j = 2; j < argc; j += 2) {
+                argv[j] = argv[j].clone();
+            }
+            ctx.propagateAs(argv);
+        }
         for (int j = 1; j < argc; j += 2) {
             db.set(ctx.arg(j), StringValue.of(ctx.arg(j + 1)), KeyTable.NO_EXPIRE);
             db.notify(KeyEvents.STRING, "set", ctx.arg(j));
