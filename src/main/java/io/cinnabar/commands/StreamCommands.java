@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Rewrites;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Config;
 import io.cinnabar.config.Param;
@@ -233,6 +234,8 @@ public final class StreamCommands {
         boolean byLength;
         boolean byId;
         boolean approximate;
+        /** The index of the "~" argument when approximate. */
+        int approximateIndex;
         long maxLength;
         StreamId minId;
         long limit;
@@ -266,6 +269,7 @@ public final class StreamCommands {
                 a.approximate = false;
                 if (more >= 2 && next.length == 1 && (next[0] == '~' || next[0] == '=')) {
                     a.approximate = next[0] == '~';
+                    a.approximateIndex = i + 1;
                     i++;
                 }
                 if (byLength) {
@@ -361,7 +365,27 @@ public final class StreamCommands {
             db.notify(KeyEvents.STREAM, "xtrim", key);
         }
         replyId(ctx.reply, id.ms(), id.seq());
+        if (ctx.propagating() && (a.id == null || !a.id.seqGiven || a.approximate)) {
+            byte[][] argv = ctx.argv().clone();
+            argv[a.idIndex] = id.toBytes(); // the ID this server chose, "*" or "ms-*" made explicit
+            ctx.propagateAs(exactTrim(argv, s, a));
+        }
     }
+
+    /**
+     * How far "~" trimmed depends on the stream's node layout, which a replica or a reloaded AOF
+     * need not share: Redis propagates the result as an exact trim ("=" and the length or first
+     * ID left). Returns argv, rewritten in place when the trim was approximate.
+     */
+    private static byte[][] exactTrim(byte[][] argv, StreamValue s, TrimArgs a) {
+        if (a.approximate) {
+            argv[a.approximateIndex] = EXACT;
+            argv[a.approximateIndex + 1] = a.byLength ? Rewrites.decimal(s.length()) : s.firstId().toBytes();
+        }
+        return argv;
+    }
+
+    private static final byte[] EXACT = {'='};
 
     /** The ID XADD gives the new entry (Redis's streamAppendItem), null when "ms-*" overflows. */
     private static StreamId nextId(StreamValue s, ParsedId given) {
@@ -399,6 +423,9 @@ public final class StreamCommands {
             db.notify(KeyEvents.STREAM, "xtrim", key);
         }
         ctx.reply.integer(deleted);
+        if (ctx.propagating() && a.approximate) {
+            ctx.propagateAs(exactTrim(ctx.argv().clone(), s, a));
+        }
     }
 
     // ---------------------------------------------------------------- readers

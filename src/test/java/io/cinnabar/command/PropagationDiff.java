@@ -147,9 +147,10 @@ final class PropagationDiff implements AutoCloseable {
                 if (mode == Mode.SHAPE && k >= 2) {
                     ex = "?";
                     ac = "?";
-                } else if (nearNow(ex) && nearNow(ac) && Math.abs(Long.parseLong(ex) - Long.parseLong(ac)) <= TIME_TOLERANCE_MS) {
-                    ex = "<now>";
-                    ac = "<now>";
+                } else if (timePart(ex) != null && timePart(ac) != null
+                        && Math.abs(Long.parseLong(timePart(ex)) - Long.parseLong(timePart(ac))) <= TIME_TOLERANCE_MS) {
+                    ex = "<now>" + ex.substring(timePart(ex).length());
+                    ac = "<now>" + ac.substring(timePart(ac).length());
                 }
                 sx.append(ex).append('\u0000');
                 sy.append(ac).append('\u0000');
@@ -170,6 +171,13 @@ final class PropagationDiff implements AutoCloseable {
             return false;
         }
         return Math.abs(Long.parseLong(s) - System.currentTimeMillis()) < 30 * 86_400_000L;
+    }
+
+    /** A unix time in ms, or a stream ID made of one ("ms-seq"): the time part, else null. */
+    private static String timePart(String s) {
+        int dash = s.indexOf('-');
+        String ms = dash == 13 ? s.substring(0, 13) : s;
+        return nearNow(ms) ? ms : null;
     }
 
     static String text(byte[][] argv) {
