@@ -781,7 +781,9 @@ public final class StreamCommands {
             }
             if (!noAck) {
                 g.deliver(id, consumer, now);
-                propagateClaim(ctx, key, groupName, g, id, g.pending.get(id));
+                if (ctx.propagating()) {
+                    propagateClaim(ctx, key, groupName, g, id, g.pending.get(id));
+                }
             }
             replyEntry(reply, c);
         }

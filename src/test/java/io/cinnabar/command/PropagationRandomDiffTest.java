@@ -57,11 +57,12 @@ class PropagationRandomDiffTest {
     private boolean unorderedReply;
 
     private String[] command(Random r) {
-        switch (r.nextInt(5)) {
+        switch (r.nextInt(6)) {
             case 0: return stringCommand(r);
             case 1: return listCommand(r);
             case 2: return hashCommand(r);
             case 3: return setOrZsetCommand(r);
+            case 4: return streamCommand(r);
             default: return keyCommand(r);
         }
     }
@@ -71,7 +72,7 @@ class PropagationRandomDiffTest {
     }
 
     private static String anyKey(Random r) {
-        return key(r, new String[] {"s", "l", "h", "t", "z"}[r.nextInt(5)]);
+        return key(r, new String[] {"s", "l", "h", "t", "z", "x"}[r.nextInt(6)]);
     }
 
     private static String value(Random r) {
@@ -186,6 +187,25 @@ class PropagationRandomDiffTest {
             case 9: return new String[] {"BZMPOP", "0.01", "1", z, "MIN"};
             case 10: return new String[] {"ZREM", z, member};
             default: return new String[] {"ZUNIONSTORE", z, "2", z, key(r, "z")};
+        }
+    }
+
+    /** Stream IDs given explicitly and increasing, so both servers hold the same entries. */
+    private long nextStreamMs = 1;
+
+    private String[] streamCommand(Random r) {
+        String k = key(r, "x");
+        String id = (nextStreamMs++) + "-1";
+        switch (r.nextInt(10)) {
+            case 0: case 1: return new String[] {"XADD", k, id, "f", value(r)};
+            case 2: return new String[] {"XADD", k, "MAXLEN", "~", Integer.toString(r.nextInt(5)), id, "f", value(r)};
+            case 3: return new String[] {"XADD", k, "MINID", "=", (nextStreamMs - 3) + "-0", (nextStreamMs - 1) + "-*", "f", value(r)};
+            case 4: return new String[] {"XTRIM", k, "MAXLEN", r.nextBoolean() ? "~" : "=", Integer.toString(r.nextInt(5))};
+            case 5: return new String[] {"XGROUP", "CREATE", k, "g", "0", "MKSTREAM"};
+            case 6: return new String[] {"XREADGROUP", "GROUP", "g", "c" + r.nextInt(3), "COUNT", Integer.toString(1 + r.nextInt(3)), "STREAMS", k, ">"};
+            case 7: return new String[] {"XREADGROUP", "GROUP", "g", "c" + r.nextInt(3), "NOACK", "COUNT", "1", "STREAMS", k, ">"};
+            case 8: return new String[] {"XAUTOCLAIM", k, "g", "c" + r.nextInt(3), "0", "0-0", "COUNT", Integer.toString(1 + r.nextInt(3))};
+            default: return new String[] {"XCLAIM", k, "g", "c" + r.nextInt(3), "0", (1 + r.nextInt((int) nextStreamMs)) + "-1"};
         }
     }
 
