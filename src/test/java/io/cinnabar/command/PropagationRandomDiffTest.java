@@ -67,6 +67,14 @@ class PropagationRandomDiffTest {
         }
     }
 
+    /**
+     * A relative time to live no key reaches while the test runs, so no key expires between the
+     * two servers' runs of a step (past times, which delete at once, are drawn separately).
+     */
+    private static int ttlSeconds(Random r) {
+        return 1000 + r.nextInt(1000);
+    }
+
     private static String key(Random r, String type) {
         return type + ":" + r.nextInt(6);
     }
@@ -88,8 +96,8 @@ class PropagationRandomDiffTest {
         String k = key(r, "s");
         switch (r.nextInt(16)) {
             case 0: return set(r, k);
-            case 1: return new String[] {"SETEX", k, Integer.toString(1 + r.nextInt(1000)), value(r)};
-            case 2: return new String[] {"PSETEX", k, Integer.toString(1000 + r.nextInt(100000)), value(r)};
+            case 1: return new String[] {"SETEX", k, Integer.toString(ttlSeconds(r)), value(r)};
+            case 2: return new String[] {"PSETEX", k, Long.toString(ttlSeconds(r) * 1000L + r.nextInt(1000)), value(r)};
             case 3: return new String[] {"GETSET", k, value(r)};
             case 4: return new String[] {"GETDEL", k};
             case 5: return getex(r, k);
@@ -109,8 +117,8 @@ class PropagationRandomDiffTest {
     private static String[] set(Random r, String k) {
         List<String> c = new ArrayList<>(List.of("SET", k, value(r)));
         switch (r.nextInt(6)) {
-            case 0: c.addAll(List.of("EX", Integer.toString(1 + r.nextInt(1000)))); break;
-            case 1: c.addAll(List.of("PX", Integer.toString(1000 + r.nextInt(100000)))); break;
+            case 0: c.addAll(List.of("EX", Integer.toString(ttlSeconds(r)))); break;
+            case 1: c.addAll(List.of("PX", Long.toString(ttlSeconds(r) * 1000L + r.nextInt(1000)))); break;
             case 2: c.addAll(List.of("EXAT", Long.toString(FUTURE_SECONDS + r.nextInt(1000)))); break;
             case 3: c.addAll(List.of("PXAT", Long.toString(FUTURE_SECONDS * 1000 + r.nextInt(1000)))); break;
             case 4: c.add("KEEPTTL"); break;
@@ -129,8 +137,8 @@ class PropagationRandomDiffTest {
 
     private static String[] getex(Random r, String k) {
         switch (r.nextInt(6)) {
-            case 0: return new String[] {"GETEX", k, "EX", Integer.toString(1 + r.nextInt(1000))};
-            case 1: return new String[] {"GETEX", k, "PX", Integer.toString(1000 + r.nextInt(100000))};
+            case 0: return new String[] {"GETEX", k, "EX", Integer.toString(ttlSeconds(r))};
+            case 1: return new String[] {"GETEX", k, "PX", Long.toString(ttlSeconds(r) * 1000L + r.nextInt(1000))};
             case 2: return new String[] {"GETEX", k, "EXAT", Long.toString(r.nextBoolean() ? 1 : FUTURE_SECONDS)};
             case 3: return new String[] {"GETEX", k, "PXAT", Long.toString(r.nextBoolean() ? 1 : FUTURE_SECONDS * 1000)};
             case 4: return new String[] {"GETEX", k, "PERSIST"};
@@ -214,8 +222,8 @@ class PropagationRandomDiffTest {
         switch (r.nextInt(11)) {
             case 0: return new String[] {"DEL", k, anyKey(r)};
             case 1: return new String[] {"UNLINK", k};
-            case 2: return new String[] {"EXPIRE", k, Integer.toString(r.nextInt(1000) - 100), new String[] {"NX", "XX", "GT", "LT", "nx"}[r.nextInt(5)]};
-            case 3: return new String[] {"PEXPIRE", k, Integer.toString(r.nextInt(100000) - 1000)};
+            case 2: return new String[] {"EXPIRE", k, Integer.toString(r.nextInt(4) == 0 ? -r.nextInt(100) : ttlSeconds(r)), new String[] {"NX", "XX", "GT", "LT", "nx"}[r.nextInt(5)]};
+            case 3: return new String[] {"PEXPIRE", k, Long.toString(r.nextInt(4) == 0 ? -r.nextInt(1000) : ttlSeconds(r) * 1000L + r.nextInt(1000))};
             case 4: return new String[] {"EXPIREAT", k, Long.toString(r.nextBoolean() ? 1 : FUTURE_SECONDS)};
             case 5: return new String[] {"PEXPIREAT", k, Long.toString(r.nextBoolean() ? 1 : FUTURE_SECONDS * 1000)};
             case 6: return new String[] {"PERSIST", k};
