@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(120)
 class PropagationDiffTest {
     @ParameterizedTest
-    @ValueSource(strings = {"units", "scripts", "expiry", "collections", "streams", "misc"})
+    @ValueSource(strings = {"units", "scripts", "expiry", "collections", "streams", "misc", "noops"})
     void streamMatchesRedis(String name) throws Exception {
         String script = resource("/propagation/" + name + ".txt");
         try (PropagationDiff diff = new PropagationDiff()) {
