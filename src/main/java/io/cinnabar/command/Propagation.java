@@ -39,6 +39,7 @@ public final class Propagation implements Keyspace.RemovalListener {
     private byte[][][] pendingArgvs = new byte[8][][];
     private boolean lazyExpire;
     private boolean lazyEviction;
+    private boolean removalsAtOnce;
 
     /** Attaches a sink that takes what is propagated to {@code targets} (AOF, REPLICAS or both). */
     public void addSink(PropagationSink sink, int targets) {
@@ -155,7 +156,17 @@ public final class Propagation implements Keyspace.RemovalListener {
             return;
         }
         boolean lazy = evicted ? lazyEviction : lazyExpire;
-        propagate(db.id(), new byte[][] {lazy ? UNLINK : DEL, key}, ALL);
+        byte[][] argv = {lazy ? UNLINK : DEL, key};
+        if (removalsAtOnce && (wanted & ALL) != 0) {
+            emit(db.id(), argv, ALL & wanted);
+        } else {
+            propagate(db.id(), argv, ALL);
+        }
+    }
+
+    /** While set, expired keys go out at once, each alone, not with the running unit's commands. */
+    public void sendRemovalsAtOnce(boolean atOnce) {
+        removalsAtOnce = atOnce;
     }
 
     /** Redis's propagatePendingCommands. */

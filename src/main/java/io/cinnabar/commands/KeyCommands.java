@@ -217,8 +217,14 @@ public final class KeyCommands {
             cursor = db.scan(cursor, state);
         } while (cursor != 0 && maxIterations-- > 0 && state.visited < options.count);
         if (state.expired != null) {
-            for (byte[] key : state.expired) {
-                db.exists(key); // a lookup expires the key, as Redis's expireIfNeeded does
+            // Redis 7.0 replicates the keys SCAN expires one DEL at a time, never wrapped
+            ctx.server.propagation().sendRemovalsAtOnce(true);
+            try {
+                for (byte[] key : state.expired) {
+                    db.exists(key); // a lookup expires the key, as Redis's expireIfNeeded does
+                }
+            } finally {
+                ctx.server.propagation().sendRemovalsAtOnce(false);
             }
         }
         ScanOptions.reply(ctx, cursor, state.keys);
