@@ -26,8 +26,12 @@ class PropagationScenariosTest {
                 {"BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"}, {"EVAL", "redis.call('rpush','src','1','2')", "0"},
                 {"BZPOPMIN", "z1", "0"}, {"ZADD", "z1", "1", "a", "2", "b"},
                 {"BZMPOP", "0", "1", "z2", "MAX", "COUNT", "3"}, {"ZADD", "z2", "3", "c"},
+                {"XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "xs", ">"}, {"XADD", "xs", "5-1", "f", "v"},
+                {"XREADGROUP", "GROUP", "g", "c2", "NOACK", "BLOCK", "0", "STREAMS", "xs", ">"}, {"XADD", "xs", "6-1", "f", "v"},
+                {"XREAD", "BLOCK", "0", "STREAMS", "xs", "$"}, {"XADD", "xs", "7-1", "f", "v"},
                 {"BLPOP", "l3", "0"}, {"MULTI"}, {"RPUSH", "l3", "a"}, {"SET", "k", "v"}, {"EXEC"},
             };
+            diff.runScript("setup", "xgroup create xs g $ mkstream\n");
             for (int i = 0; i < blockingThenPush.length; i += 2) {
                 theirBlocked.send(blockingThenPush[i]);
                 ourBlocked.send(blockingThenPush[i]);
