@@ -18,6 +18,12 @@ public final class CommandContext {
     byte[][] argv;
     CommandSpec spec;
     boolean servingBlocked;
+    /** What this command asked of the propagation stream; {@link Dispatcher#call} saves and resets them per command. */
+    int propagationForced;
+    int propagationPrevented;
+    byte[][] propagatedArgv;
+    /** Where this client's commands may propagate at all (a script's redis.set_repl). */
+    int propagationTargets = Propagation.ALL;
 
     public CommandContext(Server server, Client client, ReplyWriter reply) {
         this.server = server;
@@ -32,6 +38,49 @@ public final class CommandContext {
      */
     public boolean servingBlocked() {
         return servingBlocked;
+    }
+
+    // ---------------------------------------------------------------- propagation
+
+    /**
+     * True when the propagation stream has a sink. Guard any work done only to propagate (building
+     * a rewritten command) with it, so a server without AOF or replicas pays nothing.
+     */
+    public boolean propagating() {
+        return server.propagation().hasSinks();
+    }
+
+    /**
+     * Propagates this command as {@code argv} instead of as it was called (Redis's
+     * rewriteClientCommandVector), if it propagates at all: only when it changed the dataset or
+     * forced propagation.
+     */
+    public void propagateAs(byte[]... argv) {
+        propagatedArgv = argv;
+    }
+
+    /**
+     * Propagates another command now, before this command's own (Redis's alsoPropagate),
+     * in the client's current database, to AOF and replicas: even from a script that
+     * redis.set_repl restricted, which in Redis 7.0 filters only the commands themselves.
+     */
+    public void alsoPropagate(byte[]... argv) {
+        server.propagation().propagate(client.dbIndex(), argv, Propagation.ALL);
+    }
+
+    /** Propagates this command even though it did not change the dataset (Redis's forceCommandPropagation). */
+    public void forcePropagation(int targets) {
+        propagationForced |= targets;
+    }
+
+    /** Does not propagate this command itself, whatever it changed (Redis's preventCommandPropagation). */
+    public void preventPropagation() {
+        propagationPrevented = Propagation.ALL;
+    }
+
+    /** Limits where this client's commands propagate (a script's redis.set_repl flags). */
+    public void setPropagationTargets(int targets) {
+        propagationTargets = targets;
     }
 
     public Database db() {

@@ -41,6 +41,11 @@ public final class CommandSpec {
      * task of the data thread, from where a busy script can answer other clients.
      */
     public boolean runsScripts;
+    /**
+     * True for EXEC, scripts and functions: what they ran propagates, never the command itself
+     * (Redis 7.0 replicates scripts by their effects).
+     */
+    public boolean propagatesByEffects;
 
     /** Compiled key specs, built on first use by {@link KeyExtractor}. */
     KeyExtractor.Plan keyPlan;

@@ -183,13 +183,26 @@ public final class Dispatcher {
         client.restoreLastCommand(outerSpec);
     }
 
-    /** Executes a checked command and accounts for it; its time runs from startNanos (System.nanoTime). */
+    /**
+     * Executes a checked command and accounts for it; its time runs from startNanos
+     * (System.nanoTime). Each call is an execution unit of the propagation stream (nested in its
+     * caller's when EXEC or a script runs it).
+     */
     void call(CommandContext ctx, CommandSpec spec, byte[][] argv, long startNanos) {
         ctx.argv = argv;
         ctx.spec = spec;
         Client client = ctx.client;
         client.setLastCommand(spec);
         server.beforeCommand(ctx, spec);
+        Propagation propagation = server.propagation();
+        propagation.enterUnit();
+        long dirtyBefore = server.keyspace().dirty();
+        int outerForced = ctx.propagationForced;
+        int outerPrevented = ctx.propagationPrevented;
+        byte[][] outerPropagatedArgv = ctx.propagatedArgv;
+        ctx.propagationForced = Propagation.NONE;
+        ctx.propagationPrevented = Propagation.NONE;
+        ctx.propagatedArgv = null;
         long errorsBefore = client.errorCount();
         try {
             spec.handler.execute(ctx);
@@ -200,6 +213,10 @@ public final class Dispatcher {
             LOG.error("Command {} failed", spec.name, e);
             ctx.reply.error("ERR internal error while running '" + spec.name + "': " + e);
         }
+        propagateCommand(ctx, spec, argv, dirtyBefore);
+        ctx.propagationForced = outerForced;
+        ctx.propagationPrevented = outerPrevented;
+        ctx.propagatedArgv = outerPropagatedArgv;
         long micros = (System.nanoTime() - startNanos) / 1000;
         spec.micros += micros;
         if (!server.blocking().isBlocked(client)) {
@@ -212,6 +229,24 @@ public final class Dispatcher {
         }
         server.afterCommand(ctx, spec, micros);
         ctx.argv = null;
+        propagation.exitUnit();
+    }
+
+    /**
+     * Redis's call() step: a command that changed the dataset, or forced it, joins its unit's
+     * pending list, as it was called or as it rewrote itself. EXEC, scripts and functions never
+     * propagate themselves: the commands they ran did.
+     */
+    private void propagateCommand(CommandContext ctx, CommandSpec spec, byte[][] argv, long dirtyBefore) {
+        Propagation propagation = server.propagation();
+        if (!propagation.hasSinks()) {
+            return;
+        }
+        int targets = server.keyspace().dirty() != dirtyBefore ? Propagation.ALL : Propagation.NONE;
+        targets = (targets | ctx.propagationForced) & ~ctx.propagationPrevented & ctx.propagationTargets;
+        if (targets != Propagation.NONE && !spec.propagatesByEffects) {
+            propagation.propagate(ctx.client.dbIndex(), ctx.propagatedArgv != null ? ctx.propagatedArgv : argv, targets);
+        }
     }
 
     private void reject(CommandContext ctx, CommandSpec spec, String error) {

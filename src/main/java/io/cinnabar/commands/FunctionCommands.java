@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Propagation;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.scripting.Functions;
 import io.cinnabar.scripting.ScriptEngine;
@@ -61,13 +62,16 @@ public final class FunctionCommands {
         CommandTable t = server.commandTable();
         t.bind("fcall", ctx -> fcall(ctx, functions, false));
         t.bind("fcall_ro", ctx -> fcall(ctx, functions, true));
-        t.get("fcall").runsScripts = true;
-        t.get("fcall_ro").runsScripts = true;
+        for (String name : new String[] {"fcall", "fcall_ro"}) {
+            t.get(name).runsScripts = true;
+            t.get(name).propagatesByEffects = true;
+        }
         t.bind("function|load", ctx -> load(ctx, functions));
         t.bind("function|delete", ctx -> {
             if (!functions.delete(ctx.arg(2))) {
                 throw new CommandError("ERR Library not found");
             }
+            ctx.forcePropagation(Propagation.ALL);
             ctx.reply.ok();
         });
         t.bind("function|flush", ctx -> {
@@ -78,6 +82,7 @@ public final class FunctionCommands {
                 throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             }
             functions.flush();
+            ctx.forcePropagation(Propagation.ALL);
             ctx.reply.ok();
         });
         t.bind("function|list", ctx -> list(ctx, functions));
@@ -118,6 +123,7 @@ public final class FunctionCommands {
             replace = true;
         }
         ctx.reply.bulk(functions.load(ctx.arg(ctx.argc() - 1), replace));
+        ctx.forcePropagation(Propagation.ALL);
     }
 
     static void list(CommandContext ctx, Functions functions) {
@@ -160,6 +166,7 @@ public final class FunctionCommands {
             }
         }
         functions.restore(ctx.arg(2), policy);
+        ctx.forcePropagation(Propagation.ALL);
         ctx.reply.ok();
     }
 }

@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Rewrites;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyEvents;
@@ -297,7 +298,20 @@ public final class GeoCommands {
         }
         db.notify(KeyEvents.ZSET, "zadd", key); // GEOADD runs as ZADD in Redis, events included
         ctx.reply.integer(changed);
+        if (ctx.propagating()) {
+            // and so propagates: "zadd", the options as given, each member's geohash as its score
+            byte[][] argv = new byte[longIdx + elements * 2][];
+            argv[0] = ZADD;
+            System.arraycopy(ctx.argv(), 1, argv, 1, longIdx - 1);
+            for (int i = 0; i < elements; i++) {
+                argv[longIdx + 2 * i] = Rewrites.decimal((long) scores[i]);
+                argv[longIdx + 2 * i + 1] = ctx.arg(longIdx + 3 * i + 2);
+            }
+            ctx.propagateAs(argv);
+        }
     }
+
+    private static final byte[] ZADD = {'z', 'a', 'd', 'd'};
 
     private static boolean anyChange(CommandContext ctx, ZSetValue z, int longIdx, double[] scores, int elements, int flags) {
         for (int i = 0; i < elements; i++) {

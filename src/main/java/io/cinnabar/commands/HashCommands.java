@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Rewrites;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Config;
 import io.cinnabar.config.Param;
@@ -296,6 +297,9 @@ public final class HashCommands {
         h.set(field, text, maxEntries.value(), maxValue.value());
         store(db, key, h, existing != null, "hincrbyfloat");
         ctx.reply.bulk(text);
+        if (ctx.propagating()) {
+            ctx.propagateAs(Rewrites.HSET, key, field, text);
+        }
     }
 
     /** The field's value as a long double (string2ld), 0 if absent. */

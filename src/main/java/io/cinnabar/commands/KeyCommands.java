@@ -2,6 +2,8 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Rewrites;
+import io.cinnabar.command.Propagation;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyEvents;
@@ -215,8 +217,14 @@ public final class KeyCommands {
             cursor = db.scan(cursor, state);
         } while (cursor != 0 && maxIterations-- > 0 && state.visited < options.count);
         if (state.expired != null) {
-            for (byte[] key : state.expired) {
-                db.exists(key); // a lookup expires the key, as Redis's expireIfNeeded does
+            // Redis 7.0 replicates the keys SCAN expires one DEL at a time, never wrapped
+            ctx.server.propagation().sendRemovalsAtOnce(true);
+            try {
+                for (byte[] key : state.expired) {
+                    db.exists(key); // a lookup expires the key, as Redis's expireIfNeeded does
+                }
+            } finally {
+                ctx.server.propagation().sendRemovalsAtOnce(false);
             }
         }
         ScanOptions.reply(ctx, cursor, state.keys);
@@ -455,9 +463,17 @@ public final class KeyCommands {
         if (when <= db.keyspace().now()) {
             db.delete(key);
             db.notify(KeyEvents.GENERIC, "del", key);
+            Rewrites.asExpiredDeletion(ctx, key);
         } else {
             db.setExpire(key, when);
             db.notify(KeyEvents.GENERIC, "expire", key);
+            if (ctx.propagating() && (basetime != 0 || seconds)) {
+                // absolute milliseconds, the NX/XX/GT/LT options kept as given
+                byte[][] argv = ctx.argv().clone();
+                argv[0] = Rewrites.PEXPIREAT;
+                argv[2] = Rewrites.decimal(when);
+                ctx.propagateAs(argv);
+            }
         }
         ctx.reply.integer(1);
     }
@@ -554,6 +570,7 @@ public final class KeyCommands {
             throw new CommandError(CommandError.DB_INDEX_OUT_OF_RANGE);
         }
         ks.swap((int) a, (int) b);
+        ctx.forcePropagation(Propagation.ALL);
         ctx.reply.ok();
     }
 
@@ -567,6 +584,8 @@ public final class KeyCommands {
         } else {
             ctx.db().clear();
         }
+        // even when there was nothing to remove, a replica or the AOF may hold keys it should not
+        ctx.forcePropagation(Propagation.ALL);
         ctx.reply.ok();
     }
 }

@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Rewrites;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
@@ -158,15 +159,20 @@ public final class ListCommands {
         ListValue list = (ListValue) db.lookupWrite(key);
         ctx.reply.array(2);
         ctx.reply.bulk(key);
-        popRange(ctx.reply, list, count, atHead);
+        long popped = popRange(ctx.reply, list, count, atHead);
         written(db, key, list, popEvent(atHead));
+        if (ctx.propagating()) {
+            ctx.propagateAs(atHead ? Rewrites.LPOP : Rewrites.RPOP, key, Rewrites.decimal(popped));
+        }
     }
 
-    private static void popRange(ReplyWriter reply, ListValue list, long count, boolean atHead) {
+    /** Pops and replies up to count elements; returns how many. */
+    private static long popRange(ReplyWriter reply, ListValue list, long count, boolean atHead) {
         long n = Math.min(count, list.size());
         long start = atHead ? 0 : -n;
         rangeReply(reply, list, start, atHead ? n - 1 : -1, !atHead);
         list.deleteRange(start, n);
+        return n;
     }
 
     // ---------------------------------------------------------------- push
@@ -382,6 +388,10 @@ public final class ListCommands {
         list.deleteRange(0, fromHead);
         list.deleteRange(-fromTail, fromTail);
         written(db, key, list, "ltrim");
+        if (fromHead + fromTail == 0) {
+            // Redis counts the elements trimmed as the changes: trimming none propagates nothing
+            ctx.preventPropagation();
+        }
         ctx.reply.ok();
     }
 
@@ -586,6 +596,9 @@ public final class ListCommands {
             ctx.reply.bulk(key);
             ctx.reply.bulk(list.pop(atHead));
             written(db, key, list, popEvent(atHead));
+            if (ctx.propagating()) {
+                ctx.propagateAs(atHead ? Rewrites.LPOP : Rewrites.RPOP, key);
+            }
             return;
         }
         block(ctx, db, Arrays.copyOfRange(ctx.argv(), firstKey, lastKey + 1), deadline);
@@ -610,6 +623,18 @@ public final class ListCommands {
             return;
         }
         moveFrom(ctx, source, from, to);
+        if (ctx.propagating()) {
+            // a replica must never block: the non-blocking form, directions as the client wrote them
+            if (timeoutIndex == 5 && ctx.servingBlocked()) {
+                // served later, Redis names the directions itself, in lowercase
+                ctx.propagateAs(Rewrites.LMOVE, sourceKey, ctx.arg(2), from == HEAD ? Rewrites.LEFT : Rewrites.RIGHT,
+                        to == HEAD ? Rewrites.LEFT : Rewrites.RIGHT);
+            } else if (timeoutIndex == 5) {
+                ctx.propagateAs(Rewrites.LMOVE, sourceKey, ctx.arg(2), ctx.arg(3), ctx.arg(4));
+            } else {
+                ctx.propagateAs(Rewrites.RPOPLPUSH, sourceKey, ctx.arg(2));
+            }
+        }
     }
 
     private static void block(CommandContext ctx, Database db, byte[][] keys, long deadline) {

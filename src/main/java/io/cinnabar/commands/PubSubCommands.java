@@ -1,6 +1,7 @@
 package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
+import io.cinnabar.command.Propagation;
 import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.pubsub.PubSub;
@@ -26,8 +27,15 @@ public final class PubSubCommands {
         t.bind("unsubscribe", ctx -> c.unsubscribe(ctx, Kind.CHANNEL));
         t.bind("punsubscribe", ctx -> c.unsubscribe(ctx, Kind.PATTERN));
         t.bind("sunsubscribe", ctx -> c.unsubscribe(ctx, Kind.SHARD));
-        t.bind("publish", ctx -> ctx.reply.integer(p.publish(ctx.arg(1), ctx.arg(2))));
-        t.bind("spublish", ctx -> ctx.reply.integer(p.spublish(ctx.arg(1), ctx.arg(2))));
+        // Replicas deliver messages to their own subscribers; the AOF has no use for them.
+        t.bind("publish", ctx -> {
+            ctx.reply.integer(p.publish(ctx.arg(1), ctx.arg(2)));
+            ctx.forcePropagation(Propagation.REPLICAS);
+        });
+        t.bind("spublish", ctx -> {
+            ctx.reply.integer(p.spublish(ctx.arg(1), ctx.arg(2)));
+            ctx.forcePropagation(Propagation.REPLICAS);
+        });
         t.bind("pubsub|channels", ctx -> c.channels(ctx, false));
         t.bind("pubsub|shardchannels", ctx -> c.channels(ctx, true));
         t.bind("pubsub|numsub", ctx -> c.numsub(ctx, false));

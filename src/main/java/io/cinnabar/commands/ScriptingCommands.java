@@ -44,6 +44,7 @@ public final class ScriptingCommands {
         t.bind("evalsha_ro", ctx -> eval(ctx, engine, true, true));
         for (String name : new String[] {"eval", "evalsha", "eval_ro", "evalsha_ro"}) {
             t.get(name).runsScripts = true;
+            t.get(name).propagatesByEffects = true;
         }
         t.bind("script|load", ctx -> ctx.reply.bulk(engine.load(ctx.arg(2))));
         t.bind("script|exists", ctx -> {

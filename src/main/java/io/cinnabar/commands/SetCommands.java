@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Rewrites;
 import io.cinnabar.command.CommandHandler;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Param;
@@ -289,9 +290,24 @@ public final class SetCommands {
         db.lookupWrite(key);
         int p = set.randomPosition(ThreadLocalRandom.current());
         replyMember(ctx, set, p);
+        if (ctx.propagating()) {
+            // the member drawn, which a replica could not draw the same
+            ctx.propagateAs(Rewrites.SREM, key, memberBytes(set, p));
+        }
         set.removeAt(p);
         set.compact();
         finishWrite(db, key, set, "spop");
+    }
+
+    private static byte[] memberBytes(SetValue set, int position) {
+        return set.isIntset() ? Rewrites.decimal(set.intAt(position)) : set.memberAt(position);
+    }
+
+    /** SPOP with a count propagates one SREM per member popped instead (Redis 7.0 does not batch them). */
+    private static void propagateSrem(CommandContext ctx, byte[] key, SetValue set, int position) {
+        if (ctx.propagating()) {
+            ctx.alsoPropagate(Rewrites.SREM, key, memberBytes(set, position));
+        }
     }
 
     void spopCount(CommandContext ctx) {
@@ -312,6 +328,9 @@ public final class SetCommands {
             db.delete(key);
             db.notify(KeyEvents.SET, "spop", key);
             db.notify(KeyEvents.GENERIC, "del", key);
+            if (ctx.propagating()) {
+                ctx.propagateAs(Rewrites.DEL, key); // DEL even under lazyfree-lazy-server-del, as Redis 7.0
+            }
             return;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -323,6 +342,7 @@ public final class SetCommands {
             for (long i = 0; i < count; i++) {
                 int p = set.randomPosition(random);
                 replyMember(ctx, set, p);
+                propagateSrem(ctx, key, set, p);
                 set.removeAt(p);
             }
             set.compact();
@@ -339,11 +359,13 @@ public final class SetCommands {
             }
             for (int p = set.firstPosition(); p >= 0; p = set.nextPosition(p)) {
                 replyMember(ctx, set, p);
+                propagateSrem(ctx, key, set, p);
             }
             set.replaceWith(kept);
         }
         db.modified(key);
         db.notify(KeyEvents.SET, "spop", key);
+        ctx.preventPropagation();
     }
 
     void srandmember(CommandContext ctx) {

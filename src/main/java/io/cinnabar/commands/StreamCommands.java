@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Rewrites;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Config;
 import io.cinnabar.config.Param;
@@ -233,6 +234,8 @@ public final class StreamCommands {
         boolean byLength;
         boolean byId;
         boolean approximate;
+        /** The index of the "~" argument when approximate. */
+        int approximateIndex;
         long maxLength;
         StreamId minId;
         long limit;
@@ -266,6 +269,7 @@ public final class StreamCommands {
                 a.approximate = false;
                 if (more >= 2 && next.length == 1 && (next[0] == '~' || next[0] == '=')) {
                     a.approximate = next[0] == '~';
+                    a.approximateIndex = i + 1;
                     i++;
                 }
                 if (byLength) {
@@ -361,7 +365,27 @@ public final class StreamCommands {
             db.notify(KeyEvents.STREAM, "xtrim", key);
         }
         replyId(ctx.reply, id.ms(), id.seq());
+        if (ctx.propagating() && (a.id == null || !a.id.seqGiven || a.approximate)) {
+            byte[][] argv = ctx.argv().clone();
+            argv[a.idIndex] = id.toBytes(); // the ID this server chose, "*" or "ms-*" made explicit
+            ctx.propagateAs(exactTrim(argv, s, a));
+        }
     }
+
+    /**
+     * How far "~" trimmed depends on the stream's node layout, which a replica or a reloaded AOF
+     * need not share: Redis propagates the result as an exact trim ("=" and the length or first
+     * ID left). Returns argv, rewritten in place when the trim was approximate.
+     */
+    private static byte[][] exactTrim(byte[][] argv, StreamValue s, TrimArgs a) {
+        if (a.approximate) {
+            argv[a.approximateIndex] = EXACT;
+            argv[a.approximateIndex + 1] = a.byLength ? Rewrites.decimal(s.length()) : s.firstId().toBytes();
+        }
+        return argv;
+    }
+
+    private static final byte[] EXACT = {'='};
 
     /** The ID XADD gives the new entry (Redis's streamAppendItem), null when "ms-*" overflows. */
     private static StreamId nextId(StreamValue s, ParsedId given) {
@@ -399,6 +423,9 @@ public final class StreamCommands {
             db.notify(KeyEvents.STREAM, "xtrim", key);
         }
         ctx.reply.integer(deleted);
+        if (ctx.propagating() && a.approximate) {
+            ctx.propagateAs(exactTrim(ctx.argv().clone(), s, a));
+        }
     }
 
     // ---------------------------------------------------------------- readers
@@ -689,15 +716,22 @@ public final class StreamCommands {
                 if (consumer == null) {
                     consumer = g.createConsumer(consumerName, now);
                     db.notify(KeyEvents.STREAM, "xgroup-createconsumer", key);
+                    if (noAck && ctx.propagating()) {
+                        // without NOACK the XCLAIMs below create the consumer on a replica
+                        ctx.alsoPropagate(XGROUP, CREATECONSUMER, key, groupName, consumerName);
+                    }
                 }
                 consumer.seenTime = now;
                 if (history[i]) {
                     replyHistory(ctx.reply, s, consumer, start, count, now);
-                } else {
-                    replyNew(ctx.reply, s, g, consumer, start, count, noAck, now);
+                } else if (replyNew(ctx, key, groupName, s, g, consumer, start, count, noAck, now) > 0 && noAck && ctx.propagating()) {
+                    propagateGroupId(ctx, key, groupName, g);
                 }
                 // group state is not the key's content to Redis: no WATCH or tracking is signalled
                 db.modifiedQuietly(key);
+            }
+            if (forGroup) {
+                ctx.preventPropagation(); // what it changed propagates as XCLAIM and XGROUP commands
             }
             return;
         }
@@ -721,9 +755,13 @@ public final class StreamCommands {
         return last;
     }
 
-    /** Entries never delivered to the group, from {@code start}: delivered now, pending unless NOACK. */
-    private static void replyNew(ReplyWriter reply, StreamValue s, StreamGroup g, StreamGroup.Consumer consumer,
-            StreamId start, long count, boolean noAck, long now) {
+    /**
+     * Entries never delivered to the group, from {@code start}: delivered now, pending unless NOACK
+     * (each new pending entry propagates as an XCLAIM). Returns how many.
+     */
+    private static int replyNew(CommandContext ctx, byte[] key, byte[] groupName, StreamValue s, StreamGroup g,
+            StreamGroup.Consumer consumer, StreamId start, long count, boolean noAck, long now) {
+        ReplyWriter reply = ctx.reply;
         StreamValue.Cursor counter = s.cursor(start, StreamId.MAX, false);
         int n = 0;
         while ((count == 0 || n < count) && counter.next()) {
@@ -743,9 +781,46 @@ public final class StreamCommands {
             }
             if (!noAck) {
                 g.deliver(id, consumer, now);
+                if (ctx.propagating()) {
+                    propagateClaim(ctx, key, groupName, g, id, g.pending.get(id));
+                }
             }
             replyEntry(reply, c);
         }
+        return n;
+    }
+
+    private static final byte[] XCLAIM = ascii("XCLAIM");
+    private static final byte[] XGROUP = ascii("XGROUP");
+    private static final byte[] CREATECONSUMER = ascii("CREATECONSUMER");
+    private static final byte[] SETID = ascii("SETID");
+    private static final byte[] ENTRIESREAD = ascii("ENTRIESREAD");
+    private static final byte[] ZERO = ascii("0");
+    private static final byte[] TIME = ascii("TIME");
+    private static final byte[] RETRYCOUNT = ascii("RETRYCOUNT");
+    private static final byte[] FORCE = ascii("FORCE");
+    private static final byte[] JUSTID = ascii("JUSTID");
+    private static final byte[] LASTID = ascii("LASTID");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Redis's streamPropagateXCLAIM: a pending entry's state after a read or claim, as an XCLAIM
+     * that sets it exactly on a replica (owner, delivery time and count, the group's last ID).
+     */
+    private static void propagateClaim(CommandContext ctx, byte[] key, byte[] groupName, StreamGroup g, StreamId id,
+            StreamGroup.Pending p) {
+        if (ctx.propagating()) {
+            ctx.alsoPropagate(XCLAIM, key, groupName, p.consumer.name, ZERO, id.toBytes(), TIME, Rewrites.decimal(p.deliveryTime),
+                    RETRYCOUNT, Rewrites.decimal(p.deliveryCount), FORCE, JUSTID, LASTID, g.lastId.toBytes());
+        }
+    }
+
+    /** Redis's streamPropagateGroupID: the group's last delivered ID and read counter. */
+    private static void propagateGroupId(CommandContext ctx, byte[] key, byte[] groupName, StreamGroup g) {
+        ctx.alsoPropagate(XGROUP, SETID, key, groupName, g.lastId.toBytes(), ENTRIESREAD, Rewrites.decimal(g.entriesRead));
     }
 
     /** The consumer's pending entries from {@code start}, each delivered once more; gone ones as [id, nil]. */
@@ -1104,8 +1179,10 @@ public final class StreamCommands {
         if (deliveryTime < 0 || deliveryTime > now) {
             deliveryTime = now;
         }
+        boolean propagateLastId = false;
         if (lastId != null && lastId.compareTo(g.lastId) > 0) {
             g.lastId = lastId;
+            propagateLastId = true;
         }
         StreamGroup.Consumer consumer = null;
         java.util.List<StreamId> claimed = new java.util.ArrayList<>();
@@ -1113,6 +1190,9 @@ public final class StreamCommands {
             StreamGroup.Pending p = g.pending.get(id);
             if (!s.contains(id)) {
                 if (p != null) {
+                    // a replica drops it too: Redis propagates the entry's last state before forgetting it
+                    propagateClaim(ctx, key, ctx.arg(2), g, id, p);
+                    propagateLastId = false;
                     g.acknowledge(id);
                 }
                 continue;
@@ -1134,7 +1214,13 @@ public final class StreamCommands {
             }
             g.transfer(id, p, consumer);
             claimed.add(id);
+            propagateClaim(ctx, key, ctx.arg(2), g, id, p);
+            propagateLastId = false; // the XCLAIM carries it
         }
+        if (propagateLastId && ctx.propagating()) {
+            propagateGroupId(ctx, key, ctx.arg(2), g);
+        }
+        ctx.preventPropagation();
         db.modifiedQuietly(key);
         ctx.reply.array(claimed.size());
         for (StreamId id : claimed) {
@@ -1180,6 +1266,7 @@ public final class StreamCommands {
             next = g.pending.higherKey(id);
             StreamGroup.Pending p = g.pending.get(id);
             if (!s.contains(id)) {
+                propagateClaim(ctx, ctx.arg(1), ctx.arg(2), g, id, p);
                 g.acknowledge(id);
                 deleted.add(id);
                 count--;
@@ -1197,8 +1284,10 @@ public final class StreamCommands {
             }
             g.transfer(id, p, consumer);
             claimed.add(id);
+            propagateClaim(ctx, ctx.arg(1), ctx.arg(2), g, id, p);
             count--;
         }
+        ctx.preventPropagation();
         ctx.db().modifiedQuietly(ctx.arg(1));
         ReplyWriter reply = ctx.reply;
         reply.array(3);

@@ -2,6 +2,9 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Rewrites;
+import java.util.ArrayList;
+import java.util.List;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyEvents;
@@ -133,6 +136,9 @@ public final class StringCommands {
         replyString(ctx, getString(db, ctx.arg(1)));
         db.set(ctx.arg(1), StringValue.of(ctx.arg(2)), KeyTable.NO_EXPIRE);
         db.notify(KeyEvents.STRING, "set", ctx.arg(1));
+        if (ctx.propagating()) {
+            ctx.propagateAs(Rewrites.SET, ctx.arg(1), ctx.arg(2));
+        }
     }
 
     static void getdel(CommandContext ctx) {
@@ -142,6 +148,9 @@ public final class StringCommands {
         if (v != null) {
             db.delete(ctx.arg(1));
             db.notify(KeyEvents.GENERIC, "del", ctx.arg(1));
+            if (ctx.propagating()) {
+                ctx.propagateAs(Rewrites.DEL, ctx.arg(1));
+            }
         }
     }
 
@@ -161,12 +170,17 @@ public final class StringCommands {
         if ((flags & (EXAT | PXAT)) != 0 && when <= ctx.server.keyspace().now()) {
             db.delete(key);
             db.notify(KeyEvents.GENERIC, "del", key);
+            Rewrites.asExpiredDeletion(ctx, key);
         } else if (expireArg != 0) {
             db.setExpire(key, when);
             db.notify(KeyEvents.GENERIC, "expire", key);
+            Rewrites.asPexpireat(ctx, key, when);
         } else if ((flags & PERSIST) != 0 && db.getExpire(key) != KeyTable.NO_EXPIRE) {
             db.setExpire(key, KeyTable.NO_EXPIRE);
             db.notify(KeyEvents.GENERIC, "persist", key);
+            if (ctx.propagating()) {
+                ctx.propagateAs(Rewrites.PERSIST, key);
+            }
         }
     }
 
@@ -276,12 +290,34 @@ public final class StringCommands {
         if (expireArg != 0) {
             db.notify(KeyEvents.GENERIC, "expire", key);
         }
+        if (ctx.propagating()) {
+            propagateSet(ctx, flags, key, value, expire, expireArg);
+        }
         if ((flags & SET_GET) == 0) {
             if (replyStyle == REPLY_ONE) {
                 ctx.reply.integer(1);
             } else {
                 ctx.reply.ok();
             }
+        }
+    }
+
+    /**
+     * As Redis 7.0: any expiry propagates as an absolute {@code SET key value PXAT <unix-ms>}, so
+     * a replica or a reloaded AOF expires the key when the master would; without one, GET (which
+     * a replica must not answer) is dropped from the arguments.
+     */
+    private static void propagateSet(CommandContext ctx, int flags, byte[] key, byte[] value, long expire, int expireArg) {
+        if (expireArg != 0) {
+            ctx.propagateAs(Rewrites.SET, key, value, Rewrites.PXAT, Rewrites.decimal(expire));
+        } else if ((flags & SET_GET) != 0) {
+            List<byte[]> kept = new ArrayList<>(ctx.argc());
+            for (int j = 0; j < ctx.argc(); j++) {
+                if (j < 3 || !ctx.argIs(j, "get")) {
+                    kept.add(ctx.arg(j));
+                }
+            }
+            ctx.propagateAs(kept.toArray(new byte[0][]));
         }
     }
 
@@ -318,6 +354,15 @@ public final class StringCommands {
                     return;
                 }
             }
+        }
+        if (ctx.propagating() && argc > 3) {
+            // A key named twice has its first value overwritten in place by the second (see
+            // Database.set), which would change this command's own arguments: propagate a copy.
+            byte[][] argv = ctx.argv().clone();
+            for (int j = 2; j < argc; j += 2) {
+                argv[j] = argv[j].clone();
+            }
+            ctx.propagateAs(argv);
         }
         for (int j = 1; j < argc; j += 2) {
             db.set(ctx.arg(j), StringValue.of(ctx.arg(j + 1)), KeyTable.NO_EXPIRE);
@@ -512,6 +557,10 @@ public final class StringCommands {
         db.set(key, text, Database.KEEP_TTL); // Redis stores the text as is: embstr or raw, never int
         db.notify(KeyEvents.STRING, "incrbyfloat", key);
         ctx.reply.bulk(text);
+        if (ctx.propagating()) {
+            // the sum as text, so a replica's float arithmetic cannot differ from ours
+            ctx.propagateAs(Rewrites.SET, key, text, Rewrites.KEEPTTL);
+        }
     }
 
     /**

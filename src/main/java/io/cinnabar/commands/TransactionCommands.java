@@ -21,6 +21,7 @@ public final class TransactionCommands {
         CommandTable t = server.commandTable();
         t.bind("multi", TransactionCommands::multi);
         t.bind("exec", TransactionCommands::exec);
+        t.get("exec").propagatesByEffects = true;
         t.bind("discard", TransactionCommands::discard);
         t.bind("watch", TransactionCommands::watch);
         t.bind("unwatch", TransactionCommands::unwatch);

@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Rewrites;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Config;
 import io.cinnabar.config.Param;
@@ -749,10 +750,16 @@ public final class ZSetCommands {
             ctx.reply.array(0);
             return;
         }
+        boolean countGiven = count != -1;
         if (count == -1) {
             count = 1;
         }
         int n = (int) Math.min(count, z.size());
+        if (emitKey && ctx.propagating()) {
+            // BZPOPMIN/BZPOPMAX, ZMPOP, BZMPOP: one key, never blocking, the count popped
+            byte[] name = where == MAX ? Rewrites.ZPOPMAX : Rewrites.ZPOPMIN;
+            ctx.propagateAs(countGiven ? new byte[][] {name, key, Rewrites.decimal(n)} : new byte[][] {name, key});
+        }
         ReplyWriter reply = ctx.reply;
         if (!nested && !emitKey) {
             reply.array(n * 2);

@@ -120,9 +120,9 @@ public final class Database {
     }
 
     private void expireFound(byte[] key) {
-        removeAnnounced(key);
+        removeAnnounced(key, false);
         keyspace.stats.expiredKeys++;
-        keyspace.keyExpired(this, key);
+        keyspace.keyRemoved(this, key, false);
         keyspace.events.notify(KeyEvents.EXPIRED, "expired", this, key);
     }
 
@@ -242,17 +242,20 @@ public final class Database {
         if (!findLive(key)) {
             return false;
         }
-        removeAnnounced(key);
+        removeAnnounced(key, true);
         return true;
     }
 
-    /** Removes a stored key, announcing the write before and after. */
-    private void removeAnnounced(byte[] key) {
+    /**
+     * Removes a stored key, announcing the write before and after; {@code byCommand} false for
+     * the server's own removals (expiry, eviction), which are no change of the command's.
+     */
+    private void removeAnnounced(byte[] key, boolean byCommand) {
         keyspace.beforeWrite(this, key);
         table.find(key);
         memory -= table.chargedSize();
         table.removeFound();
-        keyspace.afterWrite(this, key, null);
+        keyspace.afterWrite(this, key, null, byCommand);
     }
 
     /**
@@ -264,9 +267,10 @@ public final class Database {
         if (!table.find(key) || (volatileOnly && table.expire() == KeyTable.NO_EXPIRE)) {
             return false;
         }
-        removeAnnounced(key);
+        removeAnnounced(key, false);
         keyspace.stats.evictedKeys++;
         keyspace.events.notify(KeyEvents.EVICTED, "evicted", this, key);
+        keyspace.keyRemoved(this, key, true);
         return true;
     }
 

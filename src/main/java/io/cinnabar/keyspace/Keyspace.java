@@ -205,7 +205,18 @@ public final class Keyspace {
     }
 
     void afterWrite(Database db, byte[] key, Object value) {
-        dirty++;
+        afterWrite(db, key, value, true);
+    }
+
+    /**
+     * A removal by expiry or eviction is no change a command made: Redis neither counts it
+     * towards the writes since the last save nor lets it make the command look like a write
+     * (the deletion propagates as its own DEL instead).
+     */
+    void afterWrite(Database db, byte[] key, Object value, boolean countsAsChange) {
+        if (countsAsChange) {
+            dirty++;
+        }
         for (KeyspaceListener l : listeners) {
             l.afterWrite(db, key, value);
         }
@@ -218,8 +229,21 @@ public final class Keyspace {
         dirty += db.size();
     }
 
-    void keyExpired(Database db, byte[] key) {
-        // propagation of the implied DEL attaches here with replication and AOF
+    /** Told of every key the server itself removes, so the removal reaches AOF and replicas. */
+    public interface RemovalListener {
+        void removed(Database db, byte[] key, boolean evicted);
+    }
+
+    private RemovalListener removals;
+
+    public void setRemovalListener(RemovalListener removals) {
+        this.removals = removals;
+    }
+
+    void keyRemoved(Database db, byte[] key, boolean evicted) {
+        if (removals != null) {
+            removals.removed(db, key, evicted);
+        }
     }
 
     /** Counts a change no listener is told of (see {@link Database#modifiedQuietly}). */

@@ -175,7 +175,7 @@ final class RedisApi {
         if ((flags & ~3) != 0) {
             throw raise("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
         }
-        // Kept for the propagation stream: REPL_NONE/AOF/REPLICA will filter what it emits.
+        // REPL_NONE/AOF/REPLICA/ALL have the bits of Propagation's targets.
         engine.running().replicationFlags = flags;
         return LuaValue.NONE;
     }

@@ -428,8 +428,9 @@ public final class ScriptEngine {
         if (spec.has(CommandFlag.WRITE)) {
             run.wrote = true;
         }
-        // The propagation stream will attach here: each write of the script is emitted as its
-        // own command (effects replication), filtered by run.replicationFlags (redis.set_repl).
+        // Effects replication: each write the script runs joins the script's unit on its own,
+        // only towards what redis.set_repl still allows.
+        scriptClient.context().setPropagationTargets(run.replicationFlags);
         ReplyWriter out = scriptClient.reply();
         out.setProtocol(run.resp);
         server.dispatcher().callQueued(scriptClient, spec, argv);

@@ -4,6 +4,7 @@ import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandSpec;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.command.Dispatcher;
+import io.cinnabar.command.Propagation;
 import io.cinnabar.config.Config;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.Eviction;
@@ -43,6 +44,7 @@ public final class Server {
     private final Config config;
     private final Keyspace keyspace;
     private final Eviction eviction;
+    private final Propagation propagation = new Propagation();
     private final CommandTable table;
     private final Dispatcher dispatcher;
     private final ServerStats stats = new ServerStats();
@@ -84,9 +86,28 @@ public final class Server {
             config.markEffective(name);
             config.find(name).onChange(p -> applyMaxmemory(p.name.equals("maxmemory")));
         }
+        keyspace.setRemovalListener(propagation);
+        for (String name : LAZYFREE_PARAMS) {
+            config.markEffective(name);
+            config.find(name).onChange(p -> applyLazyFree());
+        }
+        applyLazyFree();
         config.find(OUTPUT_LIMIT_PARAM).onChange(this::configureOutputLimits);
         outputLimits.configure(config.find(OUTPUT_LIMIT_PARAM));
         config.markEffective(OUTPUT_LIMIT_PARAM);
+    }
+
+    private static final String[] LAZYFREE_PARAMS = {"lazyfree-lazy-expire", "lazyfree-lazy-eviction"};
+
+    /** Only what propagates depends on these: expired and evicted keys go out as UNLINK instead of DEL. */
+    private void applyLazyFree() {
+        propagation.setLazyFree(((io.cinnabar.config.Param.Bool) config.find(LAZYFREE_PARAMS[0])).value(),
+                ((io.cinnabar.config.Param.Bool) config.find(LAZYFREE_PARAMS[1])).value());
+    }
+
+    /** The stream of effects AOF and replicas consume; they attach as sinks. */
+    public Propagation propagation() {
+        return propagation;
     }
 
     private static final String[] MAXMEMORY_PARAMS = {"maxmemory", "maxmemory-policy", "maxmemory-samples",
