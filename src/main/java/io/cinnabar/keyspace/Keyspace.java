@@ -138,6 +138,26 @@ public final class Keyspace {
         return lfuMinutes() << 8 | (int) counter;
     }
 
+    /**
+     * Redis's objectSetLRUOrLFU for RESTORE: under LFU the clock for a FREQ, otherwise for an
+     * IDLETIME in seconds (a time before the 24-bit clock's start lands half a wrap ahead, as
+     * Redis places it); -1 when the option given does not apply to the policy (or none was).
+     */
+    public int restoredClock(long freq, long idleSeconds) {
+        if (lfu) {
+            return freq >= 0 ? lfuMinutes() << 8 | (int) freq : -1;
+        }
+        if (idleSeconds < 0) {
+            return -1;
+        }
+        long clock = lruClock();
+        long accessed = clock - idleSeconds;
+        if (accessed < 0) {
+            accessed = (clock + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX;
+        }
+        return (int) accessed;
+    }
+
     /** An LFU word's counter after the decay due since it was last touched (OBJECT FREQ). */
     public long lfuCounter(int clock) {
         int touched = (clock >>> 8) & 0xFFFF;
