@@ -57,7 +57,11 @@ public final class RdbValueReader {
 
     /** A type byte and the value after it. */
     public Object readValue() {
-        int type = readByte();
+        return readValue(readByte());
+    }
+
+    /** The value of a type whose byte has been read (an RDB file reads it as an opcode first). */
+    public Object readValue(int type) {
         switch (type) {
             case Rdb.TYPE_STRING: return StringValue.of(readString());
             case Rdb.TYPE_LIST: return readPlainList();
@@ -400,7 +404,8 @@ public final class RdbValueReader {
 
     // ---------------------------------------------------------------- primitives
 
-    private int readByte() {
+    /** One byte (an RDB opcode or type), unsigned. */
+    public int readByte() {
         need(1);
         return in[pos++] & 0xFF;
     }
@@ -411,7 +416,8 @@ public final class RdbValueReader {
         }
     }
 
-    private long readLittleEndian(int bytes) {
+    /** A little-endian integer of {@code bytes} bytes (millisecond times, binary doubles). */
+    public long readLittleEndian(int bytes) {
         need(bytes);
         long v = 0;
         for (int i = bytes - 1; i >= 0; i--) {
@@ -422,7 +428,7 @@ public final class RdbValueReader {
     }
 
     /** rdbLoadLen of a plain length (a special string encoding here is an error). */
-    private long readLength() {
+    public long readLength() {
         int first = readByte();
         switch (first >> 6) {
             case Rdb.LEN_6BIT:
@@ -464,7 +470,7 @@ public final class RdbValueReader {
      * rdbGenericLoadStringObject: integer encodings spelled out, LZF decompressed. Blobs
      * (listpacks, intsets, ziplists) are stored as strings too.
      */
-    private byte[] readString() {
+    public byte[] readString() {
         need(1);
         int first = in[pos] & 0xFF;
         if (first >> 6 != Rdb.ENCVAL) {
