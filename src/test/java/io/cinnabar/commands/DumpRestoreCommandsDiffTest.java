@@ -33,7 +33,7 @@ class DumpRestoreCommandsDiffTest {
     @BeforeAll
     static void start() {
         redis = RedisOracle.start();
-        cinnabar = CinnabarFixture.start();
+        cinnabar = CinnabarFixture.start("enable-debug-command yes");
         theirs = redis.client();
         ours = cinnabar.client();
     }
@@ -208,6 +208,26 @@ class DumpRestoreCommandsDiffTest {
         both("RPUSH", "r3", "k");
         both("DUMP", "r3");
         both("ZRANGE", "r5", "0", "-1", "WITHSCORES");
+        assertNoMismatch();
+    }
+
+    /** Elements over the packed threshold get plain quicklist nodes, saved with container 1. */
+    @Test
+    void plainNodesRoundTrip() {
+        try {
+            both("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "100");
+            both("RPUSH", "l", "a", "x".repeat(150), "b", "c", "y".repeat(300), "z".repeat(99));
+            both("LPUSH", "l", "w".repeat(120));
+            both("DUMP", "l");
+            byte[] p = redisDump("l");
+            both("RESTORE", "r", "0", p);
+            both("LRANGE", "r", "0", "-1");
+            both("DUMP", "r");
+            both("LINSERT", "r", "BEFORE", "b", "v".repeat(200));
+            both("DUMP", "r");
+        } finally {
+            both("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0");
+        }
         assertNoMismatch();
     }
 
