@@ -396,6 +396,10 @@ class DumpRestoreRandomDiffTest {
         }
 
         private void stream() {
+            if (r.nextInt(10) == 0) {
+                add("XGROUP", "CREATE", key, "empty", "$", "MKSTREAM");
+                return;
+            }
             int n = size();
             long ms = 1 + r.nextInt(1000);
             boolean sameFields = r.nextBoolean();
@@ -414,7 +418,10 @@ class DumpRestoreRandomDiffTest {
                 }
             }
             if (r.nextInt(4) == 0) {
-                add("XTRIM", key, "MAXLEN", n / 2);
+                add("XTRIM", key, "MAXLEN", r.nextInt(8) == 0 ? 0 : n / 2);
+            }
+            if (r.nextInt(6) == 0) {
+                add("XSETID", key, (ms + 5) + "-0", "ENTRIESADDED", n + 10, "MAXDELETEDID", ms + "-0");
             }
             if (r.nextBoolean()) {
                 for (int g = 0; g < 1 + r.nextInt(3); g++) {
@@ -424,6 +431,11 @@ class DumpRestoreRandomDiffTest {
                     }
                     add("XACK", key, "g" + g, (1 + r.nextInt((int) ms)) + "-" + r.nextInt(n));
                     add("XGROUP", "CREATECONSUMER", key, "g" + g, "idle");
+                }
+                if (r.nextBoolean()) {
+                    // pending entries that no longer exist in the stream
+                    add("XDEL", key, (1 + r.nextInt((int) ms)) + "-" + r.nextInt(n));
+                    add("XTRIM", key, "MAXLEN", n / 3);
                 }
             }
         }

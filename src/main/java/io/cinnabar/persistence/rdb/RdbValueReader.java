@@ -197,11 +197,29 @@ public final class RdbValueReader {
             case ZSET_SCORE_NEG_INF: return Double.NEGATIVE_INFINITY;
             default: {
                 need(len);
-                double v = Strtod.lenient(in, pos, len);
+                double v = scanDouble(in, pos, len);
                 pos += len;
                 return v;
             }
         }
+    }
+
+    /**
+     * What Redis's sscanf("%lg") takes from the score text: the longest leading number (after
+     * blanks, up to a NUL byte); NaN when there is none, so an empty score is an error as there.
+     */
+    private static double scanDouble(byte[] b, int off, int len) {
+        int textLength = 0;
+        while (textLength < len && b[off + textLength] != 0) {
+            textLength++;
+        }
+        for (int n = textLength; n > 0; n--) {
+            double v = Strtod.lenient(b, off, n);
+            if (!Double.isNaN(v)) {
+                return v;
+            }
+        }
+        return Double.NaN;
     }
 
     private ZSetValue zsetFromListpack(Listpack lp) {

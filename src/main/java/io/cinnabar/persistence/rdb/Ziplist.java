@@ -45,6 +45,9 @@ final class Ziplist {
         while (p < end) {
             int start = p;
             int prevlen;
+            if ((zl[p] & 0xFF) == END) {
+                return null; // the end marker before the end the header gives
+            }
             if ((zl[p] & 0xFF) < BIG_PREVLEN) {
                 prevlen = zl[p++] & 0xFF;
             } else {

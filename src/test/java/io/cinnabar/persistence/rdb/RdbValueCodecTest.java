@@ -3,6 +3,7 @@ package io.cinnabar.persistence.rdb;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -348,6 +349,27 @@ class RdbValueCodecTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Redis reads an old zset's text score with sscanf("%lg"): a leading number counts, nothing at all does not. */
+    @Test
+    void textScoresReadAsSscanfReadsThem() {
+        byte[] trailing = concat(new byte[] {Rdb.TYPE_ZSET, 1, 1, 'm', 5}, bytes("12abc"));
+        assertEquals("m=12.0", contents(load(trailing)).get(0));
+        byte[] blank = concat(new byte[] {Rdb.TYPE_ZSET, 1, 1, 'm', 4}, bytes(" 1.5"));
+        assertEquals("m=1.5", contents(load(blank)).get(0));
+        assertThrows(RdbFormatException.class, () -> load(new byte[] {Rdb.TYPE_ZSET, 1, 1, 'm', 0}));
+        assertThrows(RdbFormatException.class, () -> load(concat(new byte[] {Rdb.TYPE_ZSET, 1, 1, 'm', 3}, bytes("nan"))));
+        assertThrows(RdbFormatException.class, () -> load(concat(new byte[] {Rdb.TYPE_ZSET, 1, 1, 'm', 2}, bytes("x1"))));
+    }
+
+    /** A ziplist whose entries reach the end marker before the end its header gives is corrupt. */
+    @Test
+    void ziplistEndingEarlyIsRefused() {
+        byte[] zl = {13, 0, 0, 0, 10, 0, 0, 0, 1, 0, 0, (byte) 0xF2, (byte) 0xFF};
+        assertEquals(List.of("1"), Ziplist.entries(zl).stream().map(RdbValueCodecTest::text).toList());
+        byte[] early = {14, 0, 0, 0, 10, 0, 0, 0, 1, 0, 0, (byte) 0xF2, (byte) 0xFF, (byte) 0xFF};
+        assertNull(Ziplist.entries(early));
     }
 
     @Test
