@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 class DumpRestoreLegacyDiffTest {
-    private static final int CASES = 300;
+    private static final int CASES = 2000;
 
     @Test
     void olderEncodingsLoadAsRedisLoadsThem() {

@@ -77,7 +77,7 @@ public final class RdbValueReader {
             case Rdb.TYPE_HASH: return readPlainHash();
             case Rdb.TYPE_HASH_LISTPACK: return hashFromListpack(checkedPairs(readListpackBlob(), false), false);
             case Rdb.TYPE_HASH_ZIPLIST: return hashFromListpack(checkedPairs(listpackOf(Ziplist.entries(readString())), false), false);
-            case Rdb.TYPE_HASH_ZIPMAP: return hashFromListpack(checkedPairs(listpackOf(Ziplist.zipmapEntries(readString())), false), true);
+            case Rdb.TYPE_HASH_ZIPMAP: return readZipmapHash();
             case Rdb.TYPE_STREAM_LISTPACKS: return readStream(false);
             case Rdb.TYPE_STREAM_LISTPACKS_2: return readStream(true);
             default: throw new RdbFormatException("unknown or unsupported value type " + type);
@@ -249,18 +249,24 @@ public final class RdbValueReader {
         return nonEmpty(hash, hash.size());
     }
 
-    private HashValue hashFromListpack(Listpack lp, boolean checkValueLength) {
+    /** Redis 7.0 converts a listpack or ziplist hash on load by its field count alone. */
+    private HashValue hashFromListpack(Listpack lp, boolean tooLong) {
         HashValue hash = nonEmpty(HashValue.ofListpack(lp), lp.size());
-        boolean tooLong = false;
-        if (checkValueLength) {
-            for (int p = lp.first(); p >= 0 && !tooLong; p = lp.next(p)) {
-                tooLong = !lp.isInt(p) && lp.strLength(p) > limits.hashMaxValue();
-            }
-        }
         if (hash.size() > limits.hashMaxEntries() || tooLong) {
             hash.convertToDict();
         }
         return hash;
+    }
+
+    /** A zipmap hash also becomes a hash table when a field or value, as the zipmap stored it, is too long. */
+    private HashValue readZipmapHash() {
+        List<byte[]> entries = Ziplist.zipmapEntries(readString());
+        Listpack lp = checkedPairs(listpackOf(entries), false);
+        boolean tooLong = false;
+        for (byte[] e : entries) {
+            tooLong |= e.length > limits.hashMaxValue();
+        }
+        return hashFromListpack(lp, tooLong);
     }
 
     // ---------------------------------------------------------------- streams
