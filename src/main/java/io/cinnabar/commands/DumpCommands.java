@@ -108,7 +108,7 @@ public final class DumpCommands {
         boolean deleted = replace && db.delete(key);
         long now = db.keyspace().now();
         if (ttl != 0 && !absoluteTtl) {
-            ttl = ttl > Long.MAX_VALUE - now ? Long.MAX_VALUE : ttl + now;
+            ttl += now; // wraps as Redis's does: a TTL that overflows reads as already past
         }
         if (ttl != 0 && ttl <= now) {
             if (deleted) {

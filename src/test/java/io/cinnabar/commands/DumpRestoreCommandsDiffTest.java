@@ -108,6 +108,10 @@ class DumpRestoreCommandsDiffTest {
         long future = System.currentTimeMillis() + 3_600_000;
         both("RESTORE", "d", Long.toString(future), p, "ABSTTL");
         both("PEXPIRETIME", "d");
+        both("RESTORE", "huge", "9223372036854775807", p);
+        both("EXISTS", "huge");
+        both("RESTORE", "hugeabs", "9223372036854775000", p, "ABSTTL");
+        both("EXISTS", "hugeabs");
         both("RESTORE", "d", "0", p, "REPLACE");
         both("TTL", "d");
         both("GET", "d");
