@@ -140,8 +140,7 @@ public final class Keyspace {
 
     /**
      * Redis's objectSetLRUOrLFU for RESTORE: under LFU the clock for a FREQ, otherwise for an
-     * IDLETIME in seconds (a time before the 24-bit clock's start lands half a wrap ahead, as
-     * Redis places it); -1 when the option given does not apply to the policy (or none was).
+     * IDLETIME in seconds; -1 when the option given does not apply to the policy (or none was).
      */
     public int restoredClock(long freq, long idleSeconds) {
         if (lfu) {
@@ -151,11 +150,14 @@ public final class Keyspace {
             return -1;
         }
         long clock = lruClock();
-        long accessed = clock - idleSeconds;
+        // As Redis: the idle time scaled by the clock resolution in 64-bit arithmetic that may
+        // wrap, one clock period added back when before the clock's start, and the low 24 bits
+        // kept, which is all its object header holds
+        long accessed = clock - idleSeconds * 1000 / 1000;
         if (accessed < 0) {
-            accessed = (clock + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX;
+            accessed += LRU_CLOCK_MAX;
         }
-        return (int) accessed;
+        return (int) (accessed & 0xFFFFFF);
     }
 
     /** An LFU word's counter after the decay due since it was last touched (OBJECT FREQ). */
