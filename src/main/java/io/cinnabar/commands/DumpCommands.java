@@ -49,6 +49,8 @@ public final class DumpCommands {
         CommandTable t = server.commandTable();
         t.bind("dump", d::dump);
         t.bind("restore", d::restore);
+        // what a migrating cluster node sends; outside a cluster it is RESTORE itself, as in Redis
+        t.bind("restore-asking", d::restore);
     }
 
     private void dump(CommandContext ctx) {

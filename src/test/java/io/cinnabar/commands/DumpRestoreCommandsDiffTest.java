@@ -86,7 +86,12 @@ class DumpRestoreCommandsDiffTest {
         both("RESTORE", "new", "0", payload(new byte[] {0x07, 0x01}));
         both("RESTORE", "new", "0", payload(new byte[] {0x12, 0x00}));
         both("RESTORE", "new", "0", payload(new byte[] {0x00, (byte) 0x80, 0x7f, 0x7f, 0x7f, 0x7f}));
+        both("RESTORE", "new", "0", p, "replace", "REPLACE", "absttl");
+        both("RESTORE-ASKING", "asked", "0", p);
+        both("RESTORE-ASKING", "asked", "0", p);
+        both("GET", "asked");
         both("DUMP", "nokey");
+        both("DUMP", "src", "extra");
         both("DUMP");
         both("RESTORE", "new", "0");
         both("EXISTS", "new");
