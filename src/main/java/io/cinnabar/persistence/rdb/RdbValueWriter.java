@@ -260,17 +260,23 @@ public final class RdbValueWriter {
         if (n == 0) {
             return false;
         }
-        byte[] data = Arrays.copyOfRange(buf, dataAt, dataAt + n);
-        writeLzfBlob(data, n, len);
+        writeLzfHeader(n, len);
+        // the header took no more than the room left for it: slide the data down to meet it
+        System.arraycopy(buf, dataAt, buf, size, n);
+        size += n;
         return true;
     }
 
     /** rdbSaveLzfBlob: the LZF marker, compressed and original lengths, then the compressed bytes. */
     private void writeLzfBlob(byte[] data, int length, int rawSize) {
+        writeLzfHeader(length, rawSize);
+        writeRaw(data, 0, length);
+    }
+
+    private void writeLzfHeader(int length, int rawSize) {
         writeByte(Rdb.ENCVAL << 6 | Rdb.ENC_LZF);
         writeLength(length);
         writeLength(rawSize);
-        writeRaw(data, 0, length);
     }
 
     public void writeByte(int b) {
