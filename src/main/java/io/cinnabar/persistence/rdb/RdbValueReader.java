@@ -33,8 +33,8 @@ public final class RdbValueReader {
                          long setMaxIntsetEntries, int listFill, int listCompressDepth) {
     }
 
-    /** The most a liblzf stream can expand: a 2-byte back reference stands for up to 264 bytes. */
-    private static final long LZF_MAX_RATIO = 132;
+    /** The most a liblzf stream can expand: a 3-byte back reference stands for up to 264 bytes. */
+    private static final long LZF_MAX_RATIO = 88;
     private static final int ZSET_SCORE_NAN = 253;
     private static final int ZSET_SCORE_POS_INF = 254;
     private static final int ZSET_SCORE_NEG_INF = 255;
@@ -522,7 +522,13 @@ public final class RdbValueReader {
         if (len > compressed * LZF_MAX_RATIO || len > Integer.MAX_VALUE - 16) {
             throw new RdbFormatException("invalid LZF compressed string");
         }
-        byte[] out = new byte[(int) len];
+        byte[] out;
+        try {
+            out = new byte[(int) len];
+        } catch (OutOfMemoryError e) {
+            // one allocation that cannot be had, as Redis's ztrymalloc failing: the load fails, not the server
+            throw new RdbFormatException("LZF string too large to allocate");
+        }
         int n = Lzf.decompress(in, pos, (int) compressed, out, 0, out.length);
         if (n != len) {
             throw new RdbFormatException("invalid LZF compressed string");
