@@ -55,6 +55,15 @@ class RdbValueCodecTest {
         assertArrayEquals(repetitive, (byte[]) load(compressed));
     }
 
+    /** The most compressible string there is stays within the expansion bound the reader enforces. */
+    @Test
+    void highlyCompressedStringsLoad() {
+        byte[] zeros = new byte[1 << 20];
+        byte[] body = body(zeros);
+        assertTrue(body.length < zeros.length / 80);
+        assertArrayEquals(zeros, (byte[]) load(body));
+    }
+
     @Test
     void lengthsUseTheSmallestForm() {
         long[] lengths = {0, 63, 64, 16383, 16384, 0xFFFFFFFFL, 0x100000000L};
