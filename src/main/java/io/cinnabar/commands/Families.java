@@ -27,5 +27,6 @@ public final class Families {
         SortCommand.install(server);
         StreamCommands.install(server);
         GeoCommands.install(server);
+        DumpCommands.install(server);
     }
 }

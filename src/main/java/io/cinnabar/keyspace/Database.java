@@ -237,6 +237,13 @@ public final class Database {
         table.setChargedSize(size);
     }
 
+    /** Sets a live key's access clock as RESTORE's IDLETIME or FREQ gives it; not a write. */
+    public void setClock(byte[] key, int clock) {
+        if (table.find(key)) {
+            table.setClock(clock);
+        }
+    }
+
     /** Removes a key; false if it did not exist. */
     public boolean delete(byte[] key) {
         if (!findLive(key)) {

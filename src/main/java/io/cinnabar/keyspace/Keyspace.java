@@ -158,6 +158,28 @@ public final class Keyspace {
         return lfuMinutes() << 8 | (int) counter;
     }
 
+    /**
+     * Redis's objectSetLRUOrLFU for RESTORE: under LFU the clock for a FREQ, otherwise for an
+     * IDLETIME in seconds; -1 when the option given does not apply to the policy (or none was).
+     */
+    public int restoredClock(long freq, long idleSeconds) {
+        if (lfu) {
+            return freq >= 0 ? lfuMinutes() << 8 | (int) freq : -1;
+        }
+        if (idleSeconds < 0) {
+            return -1;
+        }
+        long clock = lruClock();
+        // As Redis: the idle time scaled by the clock resolution in 64-bit arithmetic that may
+        // wrap, one clock period added back when before the clock's start, and the low 24 bits
+        // kept, which is all its object header holds
+        long accessed = clock - idleSeconds * 1000 / 1000;
+        if (accessed < 0) {
+            accessed += LRU_CLOCK_MAX;
+        }
+        return (int) (accessed & 0xFFFFFF);
+    }
+
     /** An LFU word's counter after the decay due since it was last touched (OBJECT FREQ). */
     public long lfuCounter(int clock) {
         int touched = (clock >>> 8) & 0xFFFF;

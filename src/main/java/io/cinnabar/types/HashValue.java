@@ -37,6 +37,11 @@ public final class HashValue implements TypedValue {
         this.dict = dict;
     }
 
+    /** Adopts a validated listpack of field/value pairs (RDB load). */
+    public static HashValue ofListpack(Listpack lp) {
+        return new HashValue(lp, null);
+    }
+
     @Override
     public String typeName() {
         return "hash";

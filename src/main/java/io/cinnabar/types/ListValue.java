@@ -879,6 +879,48 @@ public final class ListValue implements TypedValue {
         }
     }
 
+    // ---------------------------------------------------------------- persistence
+
+    /** What the RDB writer sees of one node, head to tail (see {@link #forEachNode}). */
+    public interface NodeVisitor {
+        /**
+         * {@code data[0, length)} is the node's LZF form when {@code compressed} (and
+         * {@code rawSize} its uncompressed size), else its listpack blob or plain element.
+         */
+        void node(boolean plain, boolean compressed, byte[] data, int length, int rawSize);
+    }
+
+    /** Visits the nodes in their current form, as Redis's RDB saves each node. */
+    public void forEachNode(NodeVisitor visitor) {
+        for (Node n = head; n != null; n = n.next) {
+            if (n.isCompressed()) {
+                visitor.node(n.isPlain, true, n.lzf, n.lzf.length, n.sz);
+            } else {
+                visitor.node(n.isPlain, false, rawBytes(n), n.sz, n.sz);
+            }
+        }
+    }
+
+    /**
+     * Redis's quicklistAppendListpack: adopts a non-empty, validated listpack as a new tail node
+     * as it is, without splitting it by the fill; compression follows the depth.
+     */
+    public void appendListpackNode(Listpack lp) {
+        Node n = new Node(false);
+        n.lp = lp;
+        n.count = lp.size();
+        edited(n);
+        count += n.count;
+        insertNode(tail, n, true);
+    }
+
+    /** Redis's quicklistAppendPlainNode: one element as a plain tail node. */
+    public void appendPlainNode(byte[] element) {
+        Node n = newPlainNode(element);
+        count++;
+        insertNode(tail, n, true);
+    }
+
     // ---------------------------------------------------------------- copy
 
     /** Redis's quicklistDup: the same nodes in the same encodings. */

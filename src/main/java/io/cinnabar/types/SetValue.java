@@ -33,6 +33,16 @@ public final class SetValue implements TypedValue {
         return isInteger(first) ? emptyIntset() : new SetValue(null, new ByteDict());
     }
 
+    /** An empty hashtable-encoded set sized for {@code expected} members (RDB load). */
+    public static SetValue emptyHashtable(int expected) {
+        return new SetValue(null, new ByteDict(expected));
+    }
+
+    /** Adopts a validated intset (RDB load). */
+    public static SetValue ofIntset(IntSet ints) {
+        return new SetValue(ints, null);
+    }
+
     /** True if the bytes are a canonical 64-bit integer, the members an intset holds. */
     public static boolean isInteger(byte[] member) {
         return Numbers.parseLongStrict(member) != Numbers.NOT_A_LONG || Numbers.isMinLong(member);

@@ -176,6 +176,36 @@ public final class StreamValue implements TypedValue {
         return java.util.Collections.unmodifiableMap(blocks);
     }
 
+    /**
+     * RDB load: adopts a validated block under its master ID; false if a block already has that
+     * ID (a corrupt payload).
+     */
+    public boolean adoptBlock(StreamId master, Listpack lp) {
+        if (blocks.containsKey(master)) {
+            return false;
+        }
+        blocks.put(master, lp);
+        radixNodes = -1;
+        memory += lp.capacity() + BLOCK_OVERHEAD;
+        return true;
+    }
+
+    /**
+     * RDB load: the counters as saved. A {@code null} first ID (an RDB from before 7.0) is read
+     * from the blocks, as Redis's streamGetEdgeID does.
+     */
+    public void restoreState(long length, StreamId lastId, StreamId firstId, StreamId maxDeletedId, long entriesAdded) {
+        this.length = length;
+        this.lastId = lastId;
+        this.maxDeletedId = maxDeletedId;
+        this.entriesAdded = entriesAdded;
+        if (firstId != null) {
+            this.firstId = firstId;
+        } else {
+            refreshFirstId(true);
+        }
+    }
+
     void charge(long bytes) {
         memory += bytes;
     }
