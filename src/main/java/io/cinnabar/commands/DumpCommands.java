@@ -3,6 +3,7 @@ package io.cinnabar.commands;
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
+import io.cinnabar.command.Rewrites;
 import io.cinnabar.config.Config;
 import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
@@ -115,6 +116,9 @@ public final class DumpCommands {
         if (ttl != 0 && ttl <= now) {
             if (deleted) {
                 db.notify(KeyEvents.GENERIC, "del", key);
+                if (ctx.propagating()) {
+                    ctx.propagateAs(Rewrites.DEL, key); // DEL even under lazyfree-lazy-server-del, as Redis 7.0
+                }
             }
             ctx.reply.ok();
             return;
@@ -125,7 +129,18 @@ public final class DumpCommands {
             db.setClock(key, clock);
         }
         db.notify(KeyEvents.GENERIC, "restore", key);
+        if (ttl != 0 && !absoluteTtl && ctx.propagating()) {
+            propagateWithAbsoluteTtl(ctx, ttl);
+        }
         ctx.reply.ok();
+    }
+
+    /** As Redis: a relative TTL reaches AOF and replicas as the unix time it ended up as, plus ABSTTL. */
+    private static void propagateWithAbsoluteTtl(CommandContext ctx, long unixMs) {
+        byte[][] argv = java.util.Arrays.copyOf(ctx.argv(), ctx.argc() + 1);
+        argv[2] = Rewrites.decimal(unixMs);
+        argv[argv.length - 1] = Rewrites.ABSTTL;
+        ctx.propagateAs(argv);
     }
 
     private RdbValueReader.Limits limits() {

@@ -50,6 +50,43 @@ class PropagationScenariosTest {
         }
     }
 
+    @Test
+    void restoreMakesItsTtlAbsoluteAndAPastTtlADeletion() throws Exception {
+        try (PropagationDiff diff = new PropagationDiff()) {
+            diff.runScript("setup", "rpush src a b c\n");
+            byte[] raw = diff.theirs.call("DUMP", "src").raw; // $<length>\r\n<payload>\r\n
+            int headerEnd = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf('\n') + 1;
+            byte[] payload = java.util.Arrays.copyOfRange(raw, headerEnd, raw.length - 2);
+            String inAMinute = Long.toString(System.currentTimeMillis() + 60_000);
+            byte[][][] steps = {
+                restore(payload, "r1", "0"),
+                restore(payload, "r2", "100000"),
+                restore(payload, "r2", "100000", "REPLACE", "IDLETIME", "5"),
+                restore(payload, "r3", inAMinute, "ABSTTL"),
+                restore(payload, "r1", "1", "REPLACE", "ABSTTL"),
+                restore(payload, "r9", "1", "ABSTTL"),
+                restore(payload, "r2", "0"),
+                RespClient.args("CONFIG", "SET", "lazyfree-lazy-server-del", "yes"),
+                restore(payload, "r2", "1", "REPLACE", "ABSTTL"),
+                RespClient.args("CONFIG", "SET", "lazyfree-lazy-server-del", "no"),
+            };
+            for (byte[][] step : steps) {
+                diff.step("restore", step, true, PropagationDiff.Mode.EXACT);
+            }
+            assertTrue(diff.mismatches().isEmpty(), () -> String.join("\n", diff.mismatches()));
+        }
+    }
+
+    private static byte[][] restore(byte[] payload, String key, String ttl, String... options) {
+        byte[][] argv = new byte[4 + options.length][];
+        argv[0] = "RESTORE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        argv[1] = key.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        argv[2] = ttl.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        argv[3] = payload;
+        System.arraycopy(RespClient.args(options), 0, argv, 4, options.length);
+        return argv;
+    }
+
     private static int blockedClients(RespClient c) {
         return Integer.parseInt(infoField(c.call("INFO", "clients").text(), "blocked_clients"));
     }
@@ -92,7 +129,7 @@ class PropagationScenariosTest {
 
     /**
      * Which keys go, and how many, depends on each server's memory accounting; what is compared is
-     * the form: one DEL (or UNLINK) per evicted key, never wrapped, then the command that needed room.
+     * the form: one DEL (or UNLINK) per evicted key, never wrapped, and the command that needed room.
      */
     private static void checkEviction(String lazy, String deletion) throws Exception {
         try (PropagationDiff diff = new PropagationDiff("maxmemory-policy allkeys-random", "lazyfree-lazy-eviction " + lazy,
@@ -115,7 +152,9 @@ class PropagationScenariosTest {
             for (int s = 0; s < 2; s++) {
                 String server = s == 0 ? "redis" : "cinnabar";
                 List<List<String>> stream = new ArrayList<>(streams.get(s));
-                assertEquals(List.of("SET", "newkey", "v"), stream.remove(stream.size() - 1), server + ": " + stream);
+                // Eviction has a time budget per call: on a loaded machine it continues between
+                // commands (as Redis's eviction timer does), so deletions may also follow the SET.
+                assertTrue(stream.remove(List.of("SET", "newkey", "v")), server + ": " + stream);
                 int deletions = 0;
                 for (List<String> command : stream) {
                     if (command.get(0).equals("SELECT")) {
