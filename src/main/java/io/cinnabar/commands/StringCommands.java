@@ -1,5 +1,7 @@
 package io.cinnabar.commands;
 
+import java.util.Arrays;
+
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
 import io.cinnabar.command.Rewrites;
@@ -341,6 +343,20 @@ public final class StringCommands {
         msetGeneric(ctx, true);
     }
 
+    /** Up to this many pairs MSET looks for a repeated key; past it, it stores copies anyway. */
+    private static final int PAIRS_CHECKED_FOR_REPEATS = 16;
+
+    private static boolean repeatsAKey(CommandContext ctx) {
+        for (int i = 1; i < ctx.argc(); i += 2) {
+            for (int j = i + 2; j < ctx.argc(); j += 2) {
+                if (Arrays.equals(ctx.arg(i), ctx.arg(j))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     static void msetGeneric(CommandContext ctx, boolean nx) {
         int argc = ctx.argc();
         if (argc % 2 == 0) {
@@ -355,17 +371,13 @@ public final class StringCommands {
                 }
             }
         }
-        if (ctx.propagating() && argc > 3) {
-            // A key named twice has its first value overwritten in place by the second (see
-            // Database.set), which would change this command's own arguments: propagate a copy.
-            byte[][] argv = ctx.argv().clone();
-            for (int j = 2; j < argc; j += 2) {
-                argv[j] = argv[j].clone();
-            }
-            ctx.propagateAs(argv);
-        }
+        // Database.set overwrites a same-size string in place. When a key is named twice, its
+        // first value (this command's own argument) would be overwritten by the second, changing
+        // the arguments SLOWLOG and the propagation stream see: such a command stores copies.
+        boolean storeCopies = argc > 3 && (argc > 1 + 2 * PAIRS_CHECKED_FOR_REPEATS || repeatsAKey(ctx));
         for (int j = 1; j < argc; j += 2) {
-            db.set(ctx.arg(j), StringValue.of(ctx.arg(j + 1)), KeyTable.NO_EXPIRE);
+            byte[] value = ctx.arg(j + 1);
+            db.set(ctx.arg(j), StringValue.of(storeCopies ? value.clone() : value), KeyTable.NO_EXPIRE);
             db.notify(KeyEvents.STRING, "set", ctx.arg(j));
         }
         if (nx) {

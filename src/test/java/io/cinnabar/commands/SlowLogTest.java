@@ -61,6 +61,18 @@ class SlowLogTest {
     }
 
     @Test
+    void msetNamingAKeyTwiceLogsTheArgumentsItWasSent() {
+        c.call("SLOWLOG", "RESET");
+        c.call("MSET", "twice", "aa", "other", "cc", "twice", "bb");
+        assertEquals(List.of("MSET", "twice", "aa", "other", "cc", "twice", "bb"), get("1").get(0).get(3));
+        assertEquals("bb", c.callValue("GET", "twice"));
+        c.call("MSET", "twice", "dd");
+        assertEquals("dd", c.callValue("GET", "twice"));
+        // the same-size "dd" overwrote the stored value in place; the logged arguments kept theirs
+        assertTrue(get("-1").stream().anyMatch(e -> e.get(3).equals(List.of("MSET", "twice", "aa", "other", "cc", "twice", "bb"))));
+    }
+
+    @Test
     void lenResetMaxLenAndThreshold() {
         c.call("SLOWLOG", "RESET");
         for (int i = 0; i < 5; i++) {
