@@ -170,11 +170,8 @@ public final class RespParser {
     }
 
     private int readMultibulkHeader(byte[] buf, int start, int end) throws ProtocolException {
-        int cr = findCrLf(buf, start, end);
+        int cr = headerEnd(buf, start, end, "Protocol error: too big mbulk count string");
         if (cr < 0) {
-            if (end - start > INLINE_MAX) {
-                throw new ProtocolException("Protocol error: too big mbulk count string");
-            }
             return -1;
         }
         long n = parseLong(buf, start + 1, cr);
@@ -193,11 +190,8 @@ public final class RespParser {
     }
 
     private int readBulkHeader(byte[] buf, int start, int end) throws ProtocolException {
-        int cr = findCrLf(buf, start, end);
+        int cr = headerEnd(buf, start, end, "Protocol error: too big bulk count string");
         if (cr < 0) {
-            if (end - start > INLINE_MAX) {
-                throw new ProtocolException("Protocol error: too big bulk count string");
-            }
             return -1;
         }
         byte type = buf[start];
@@ -287,10 +281,16 @@ public final class RespParser {
         return -1;
     }
 
-    /** Index of the '\r' of the first CRLF at or after {@code from}, or -1 when the line is incomplete. */
-    private static int findCrLf(byte[] buf, int from, int end) {
+    /**
+     * Index of the '\r' of the first CRLF at or after {@code from}, or -1 when the line is
+     * incomplete; a line that has grown past {@link #INLINE_MAX} without its end is an error.
+     */
+    private static int headerEnd(byte[] buf, int from, int end, String tooBig) throws ProtocolException {
         int cr = indexOf(buf, from, end, (byte) '\r');
         if (cr < 0 || cr + 1 >= end) {
+            if (end - from > INLINE_MAX) {
+                throw new ProtocolException(tooBig);
+            }
             return -1;
         }
         return cr;

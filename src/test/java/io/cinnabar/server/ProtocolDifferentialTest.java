@@ -85,6 +85,9 @@ class ProtocolDifferentialTest {
     /** Both servers again, with a password: the oracle gets it once started, as its readiness check needs PING. */
     @RegisterExtension
     static final Servers withPassword = Servers.withOracle("requirepass secret");
+    /** Cinnabar with the data thread apart from the event loops, which hands each read over as a batch. */
+    @RegisterExtension
+    static final Servers separateDataThread = Servers.cinnabarAlone("io-threads 4");
     private static ExecutorService pool;
 
     @BeforeAll
@@ -105,6 +108,11 @@ class ProtocolDifferentialTest {
     @Test
     void rawInputGetsTheSameRepliesAndClosure() {
         assertSameAsRedis(CASES, servers.redis().port(), servers.cinnabar().port());
+    }
+
+    @Test
+    void rawInputGetsTheSameRepliesAndClosureWithASeparateDataThread() {
+        assertSameAsRedis(CASES, servers.redis().port(), separateDataThread.cinnabar().port());
     }
 
     @Test
