@@ -26,6 +26,8 @@ public final class RespParser {
     /** A scratch array grown past this by an unusually large read is not kept for the next. */
     private static final int SCRATCH_KEEP_MAX = 256 * 1024;
     private static final byte[] NO_BYTES = new byte[0];
+    /** Digits of a count that cannot overflow a long, so the one-pass header scan needs no check. */
+    private static final int SAFE_DIGITS = 18;
 
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
         @Override
@@ -43,6 +45,7 @@ public final class RespParser {
     private long bulkLen = -1;  // length of the bulk being waited for, -1 = read its header first
     private byte[] bulk;        // the bulk's bytes so far when it spans reads, else null
     private int bulkReceived;   // bytes of the bulk and its trailing CRLF consumed so far
+    private long headerCount;   // the count of the header line just read
 
     private byte[] carry = NO_BYTES; // unparsed start of a header or inline line
     private int carryLength;
@@ -170,11 +173,11 @@ public final class RespParser {
     }
 
     private int readMultibulkHeader(byte[] buf, int start, int end) throws ProtocolException {
-        int cr = headerEnd(buf, start, end, "Protocol error: too big mbulk count string");
+        int cr = headerCount(buf, start, end, "Protocol error: too big mbulk count string");
         if (cr < 0) {
             return -1;
         }
-        long n = parseLong(buf, start + 1, cr);
+        long n = headerCount;
         if (n == Long.MIN_VALUE || n > Integer.MAX_VALUE) {
             throw new ProtocolException("Protocol error: invalid multibulk length");
         }
@@ -190,7 +193,7 @@ public final class RespParser {
     }
 
     private int readBulkHeader(byte[] buf, int start, int end) throws ProtocolException {
-        int cr = headerEnd(buf, start, end, "Protocol error: too big bulk count string");
+        int cr = headerCount(buf, start, end, "Protocol error: too big bulk count string");
         if (cr < 0) {
             return -1;
         }
@@ -198,7 +201,7 @@ public final class RespParser {
         if (type != '$') {
             throw new ProtocolException("Protocol error: expected '$', got '" + (char) (type & 0xff) + "'");
         }
-        long n = parseLong(buf, start + 1, cr);
+        long n = headerCount;
         if (n == Long.MIN_VALUE || n < 0 || n > maxBulkLen) {
             throw new ProtocolException("Protocol error: invalid bulk length");
         }
@@ -279,6 +282,36 @@ public final class RespParser {
             }
         }
         return -1;
+    }
+
+    /**
+     * Reads the count of the header line at {@code start} (a type byte, a count, CRLF) and leaves
+     * it in {@link #headerCount}, as {@link #parseLong} would read it; returns the index of the
+     * line's '\r', or -1 when the line is incomplete. The usual line (a few digits, no leading
+     * zero) is scanned once; anything else is found and parsed by the strict general path.
+     */
+    private int headerCount(byte[] buf, int start, int end, String tooBig) throws ProtocolException {
+        int digitsEnd = Math.min(end, start + 1 + SAFE_DIGITS);
+        int i = start + 1;
+        long n = 0;
+        while (i < digitsEnd) {
+            int d = buf[i] - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
+            n = n * 10 + d;
+            i++;
+        }
+        int digits = i - start - 1;
+        if (i + 1 < end && buf[i] == '\r' && digits > 0 && (digits == 1 || buf[start + 1] != '0')) {
+            headerCount = n;
+            return i;
+        }
+        int cr = headerEnd(buf, start, end, tooBig);
+        if (cr >= 0) {
+            headerCount = parseLong(buf, start + 1, cr);
+        }
+        return cr;
     }
 
     /**
