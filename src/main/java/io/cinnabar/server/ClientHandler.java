@@ -47,14 +47,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof List)) {
+            return; // the decoder passes on only batches of requests; nothing else is ours to run
+        }
+        List<?> requests = (List<?>) msg; // one read's requests; the decoder reuses the list
         if (sameThread) {
-            handle(msg);
+            for (int i = 0, n = requests.size(); i < n; i++) {
+                handle(requests.get(i));
+            }
             return;
         }
         if (batch == null) {
-            batch = new ArrayList<>();
+            batch = new ArrayList<>(requests);
+        } else {
+            batch.addAll(requests);
         }
-        batch.add(msg);
     }
 
     private void handle(Object msg) {

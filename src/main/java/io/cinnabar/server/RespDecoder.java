@@ -4,16 +4,19 @@ import io.cinnabar.protocol.ProtocolException;
 import io.cinnabar.protocol.RespParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns the bytes of a connection into requests (byte[][]) and, on malformed input, into one
- * {@link ProtocolError} after which the rest of the input is ignored.
+ * {@link ProtocolError} after which the rest of the input is ignored. Every request of one read
+ * goes down the pipeline as one List, not as one event each: the handler runs or hands over the
+ * whole batch at once. The list is reused for the next read, so the handler must not keep it.
  */
-final class RespDecoder extends ByteToMessageDecoder {
+final class RespDecoder extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RespDecoder.class);
 
     /** Emitted once when the input cannot be parsed; the connection closes after replying. */
@@ -28,6 +31,7 @@ final class RespDecoder extends ByteToMessageDecoder {
     private final Server server;
     private final RespParser parser = new RespParser();
     private boolean failed;
+    private List<Object> requests = new ArrayList<>();
 
     RespDecoder(Server server) {
         this.server = server;
@@ -46,32 +50,45 @@ final class RespDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof ByteBuf) {
-            server.stats().netInputBytes.add(((ByteBuf) msg).readableBytes());
-        }
-        super.channelRead(ctx, msg);
-    }
-
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (failed) {
-            in.skipBytes(in.readableBytes());
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf)) {
+            ctx.fireChannelRead(msg);
             return;
         }
+        ByteBuf in = (ByteBuf) msg;
+        // taken out while handlers run, so a re-entered read could never add to the batch being run
+        List<Object> batch = requests != null ? requests : new ArrayList<>();
+        requests = null;
+        try {
+            server.stats().netInputBytes.add(in.readableBytes());
+            if (!failed) {
+                decode(ctx, in, batch);
+            }
+        } finally {
+            in.release();
+        }
+        try {
+            if (!batch.isEmpty()) {
+                ctx.fireChannelRead(batch);
+            }
+        } finally {
+            batch.clear();
+            requests = batch;
+        }
+    }
+
+    private void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
             parser.setMaxBulkLen(server.config().protoMaxBulkLen.value()); // CONFIG SET applies at once
             parser.parse(in, out);
         } catch (ProtocolException e) {
             failed = true;
-            in.skipBytes(in.readableBytes());
             out.add(new ProtocolError(e.getMessage()));
             return;
         }
-        if (in.readableBytes() > server.config().clientQueryBufferLimit.value()) {
+        if (parser.bufferedBytes() > server.config().clientQueryBufferLimit.value()) {
             log.warn("Closing client that reached max query buffer length: {}", ctx.channel().remoteAddress());
             failed = true;
-            in.skipBytes(in.readableBytes());
             ctx.close();
         }
     }

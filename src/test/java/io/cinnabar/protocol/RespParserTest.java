@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +60,12 @@ class RespParserTest {
         "*1\\r\\n$ 4\\r\\nPING\\r\\n          | Protocol error: invalid bulk length",
         "*2\\r\\n$4\\r\\nECHO\\r\\n$01\\r\\na\\r\\n | Protocol error: invalid bulk length",
         "*3\\r\\n$536870913\\r\\n             | Protocol error: invalid bulk length",
+        "*1\\r\\n$123456789012345678\\r\\n    | Protocol error: invalid bulk length",
+        "*1\\r\\n$1234567890123456789\\r\\n   | Protocol error: invalid bulk length",
+        "*1\\r\\n$-12\\r\\n                   | Protocol error: invalid bulk length",
+        "*123456789012345678\\r\\n            | Protocol error: invalid multibulk length",
+        "*12345678901234567890\\r\\n          | Protocol error: invalid multibulk length",
+        "*1\\r\\n$00\\r\\n\\r\\n                | Protocol error: invalid bulk length",
         "*1\\r\\nx3\\r\\nfoo\\r\\n            | Protocol error: expected '$', got 'x'",
         "*1\\r\\n:3\\r\\n                     | Protocol error: expected '$', got ':'",
         "SET a \"b\\r\\n                      | Protocol error: unbalanced quotes in request",
@@ -126,6 +133,101 @@ class RespParserTest {
         assertEquals(1, out.size());
         assertEquals("abc", new String(((byte[][]) out.get(0))[1], StandardCharsets.ISO_8859_1));
         assertTrue(!p.inRequest());
+    }
+
+    /** Feeds {@code parts} as successive reads (read bytes discarded, as the decoder does). */
+    private static List<Object> feed(RespParser p, String... parts) throws ProtocolException {
+        ByteBuf buf = Unpooled.buffer();
+        List<Object> out = new ArrayList<>();
+        try {
+            for (String part : parts) {
+                buf.writeBytes(part.getBytes(StandardCharsets.ISO_8859_1));
+                p.parse(buf, out);
+                assertEquals(0, buf.readableBytes(), "a read is consumed whole");
+                buf.discardReadBytes();
+            }
+        } finally {
+            buf.release();
+        }
+        return out;
+    }
+
+    private static String joined(Object request) {
+        List<String> args = new ArrayList<>();
+        for (byte[] a : (byte[][]) request) {
+            args.add(new String(a, StandardCharsets.ISO_8859_1));
+        }
+        return String.join("|", args);
+    }
+
+    @Test
+    void splitsInsideHeaderDigitsAndBetweenCrAndLf() throws ProtocolException {
+        RespParser p = new RespParser();
+        List<Object> out = feed(p, "*", "1", "2", "\r", "\n$1", "0", "\r", "\n0123456789\r",
+                "\n$3\r\nab", "c\r\n$0", "\r\n\r\n");
+        assertTrue(out.isEmpty());
+        assertTrue(p.inRequest());
+        StringBuilder rest = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            rest.append("$1\r\n").append(i).append("\r\n");
+        }
+        out = feed(p, rest.toString(), "PING\r", "\n*1\r\n$4\r\nPING\r", "\n");
+        assertEquals(List.of("0123456789|abc||0|1|2|3|4|5|6|7|8", "PING", "PING"),
+                out.stream().map(RespParserTest::joined).toList());
+        assertTrue(!p.inRequest());
+        assertEquals(0, p.bufferedBytes());
+    }
+
+    @Test
+    void bufferedBytesCountsTheCarriedLineAndTheBulkSoFar() throws ProtocolException {
+        RespParser p = new RespParser();
+        feed(p, "*2\r\n$4\r\nECHO\r\n$1");
+        assertEquals(2, p.bufferedBytes(), "the header line waiting for its end");
+        feed(p, "0\r\nabcd");
+        assertEquals(4, p.bufferedBytes(), "the bulk's bytes received so far");
+        feed(p, "efghij\r");
+        assertEquals(11, p.bufferedBytes(), "its CR too");
+        List<Object> out = feed(p, "\nGET");
+        assertEquals(List.of("ECHO|abcdefghij"), out.stream().map(RespParserTest::joined).toList());
+        assertEquals(3, p.bufferedBytes(), "an inline line waiting for its end");
+    }
+
+    /**
+     * An 8 MiB bulk arriving in 4 KiB reads is copied into its argument as it arrives: what the
+     * parser allocates stays within a small multiple of the bulk (its array at most doubles
+     * what arrived), not a copy of everything received so far on every read.
+     */
+    @Test
+    void bigBulkAcrossManyReadsIsCopiedAsItArrives() throws ProtocolException {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        int size = 8 << 20;
+        byte[] value = new byte[size];
+        new java.util.Random(7).nextBytes(value);
+        byte[] header = ("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + size + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] trailer = "\r\n*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] stream = new byte[header.length + size + trailer.length];
+        System.arraycopy(header, 0, stream, 0, header.length);
+        System.arraycopy(value, 0, stream, header.length, size);
+        System.arraycopy(trailer, 0, stream, header.length + size, trailer.length);
+        RespParser p = new RespParser();
+        List<Object> out = new ArrayList<>();
+        ByteBuf read = Unpooled.directBuffer(4096);
+        parse(new RespParser(), "*1\r\n$4\r\nPING\r\n");
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int at = 0; at < stream.length; at += 4093) {
+            read.clear().writeBytes(stream, at, Math.min(4093, stream.length - at));
+            p.parse(read, out);
+            if (at + 4093 < header.length + size) {
+                assertEquals(Math.max(0, at + 4093 - header.length), p.bufferedBytes());
+            }
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        read.release();
+        assertEquals(2, out.size());
+        assertTrue(Arrays.equals(value, ((byte[][]) out.get(0))[2]), "the bulk's bytes");
+        assertEquals("PING", joined(out.get(1)));
+        assertTrue(allocated < 3L * size, "allocated " + allocated + " bytes for a " + size + " byte bulk");
     }
 
     /**

@@ -39,6 +39,13 @@ class ProtocolDifferentialTest {
         "*1\r\n$ 4\r\nPING\r\n",
         "*2\r\n$4\r\nECHO\r\n$01\r\na\r\n",
         "*3\r\n$536870913\r\n",
+        "*1\r\n$123456789012345678\r\n",
+        "*1\r\n$1234567890123456789\r\n",
+        "*1\r\n$-12\r\n",
+        "*123456789012345678\r\n",
+        "*12345678901234567890\r\n",
+        "*1\r\n$00\r\n\r\n",
+        "*2\r\n$4\r\nECHO\r\n$10\r\n0123456789\r\n",
         "*1\r\nx3\r\nfoo\r\n",
         "*1\r\n\r\n",
         "*1\r\n\u00ff\r\n",
@@ -85,6 +92,9 @@ class ProtocolDifferentialTest {
     /** Both servers again, with a password: the oracle gets it once started, as its readiness check needs PING. */
     @RegisterExtension
     static final Servers withPassword = Servers.withOracle("requirepass secret");
+    /** Cinnabar with the data thread apart from the event loops, which hands each read over as a batch. */
+    @RegisterExtension
+    static final Servers separateDataThread = Servers.cinnabarAlone("io-threads 4");
     private static ExecutorService pool;
 
     @BeforeAll
@@ -105,6 +115,11 @@ class ProtocolDifferentialTest {
     @Test
     void rawInputGetsTheSameRepliesAndClosure() {
         assertSameAsRedis(CASES, servers.redis().port(), servers.cinnabar().port());
+    }
+
+    @Test
+    void rawInputGetsTheSameRepliesAndClosureWithASeparateDataThread() {
+        assertSameAsRedis(CASES, servers.redis().port(), separateDataThread.cinnabar().port());
     }
 
     @Test

@@ -38,8 +38,13 @@ final class RawExchange {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setTcpNoDelay(true);
-            s.getOutputStream().write(request);
-            s.getOutputStream().flush();
+            try {
+                s.getOutputStream().write(request);
+                s.getOutputStream().flush();
+            } catch (IOException e) {
+                // the server closed while we were still sending (e.g. past the query buffer
+                // limit): what it answered before is still to be read
+            }
             return collect(s, idleMillis, minBytes, waitForClose);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
