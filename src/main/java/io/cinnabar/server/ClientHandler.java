@@ -67,6 +67,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private void handle(Object msg) {
         if (msg instanceof byte[][]) {
             server.execute(client, (byte[][]) msg);
+        } else if (msg == RespDecoder.QUERY_BUFFER_OVERFLOW) {
+            if (!client.isClosed()) {
+                server.closeClient(client);
+            }
         } else if (msg instanceof RespDecoder.ProtocolError) {
             if (!client.isClosed() && !client.closeAfterReply()) {
                 client.reply().error("ERR " + ((RespDecoder.ProtocolError) msg).message);

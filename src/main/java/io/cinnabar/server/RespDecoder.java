@@ -20,6 +20,9 @@ final class RespDecoder extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RespDecoder.class);
 
     /** Emitted once when the input cannot be parsed; the connection closes after replying. */
+    /** Ends a batch whose read took the query buffer over client-query-buffer-limit. */
+    static final Object QUERY_BUFFER_OVERFLOW = new Object();
+
     static final class ProtocolError {
         final String message;
 
@@ -89,7 +92,10 @@ final class RespDecoder extends ChannelInboundHandlerAdapter {
         if (parser.bufferedBytes() > server.config().clientQueryBufferLimit.value()) {
             log.warn("Closing client that reached max query buffer length: {}", ctx.channel().remoteAddress());
             failed = true;
-            ctx.close();
+            // As Redis: nothing of the read that went over the limit runs, but replies to earlier
+            // reads still go out before the close (Redis wrote them between its smaller reads).
+            out.clear();
+            out.add(QUERY_BUFFER_OVERFLOW);
         }
     }
 }
