@@ -17,11 +17,21 @@ public final class DumpPayload {
     public static byte[] of(Object value, boolean compress) {
         RdbValueWriter w = new RdbValueWriter(compress);
         w.writeValue(value);
+        return frame(w);
+    }
+
+    /** What has been written, with the version and checksum after it (FUNCTION DUMP frames its libraries so too). */
+    public static byte[] frame(RdbValueWriter w) {
         w.writeLittleEndian(Rdb.VERSION, VERSION_BYTES);
         byte[] body = w.toByteArray();
         long crc = Crc64.update(0, body, 0, body.length);
         w.writeLittleEndian(crc, CRC_BYTES);
         return w.toByteArray();
+    }
+
+    /** Where a verified payload's footer starts. */
+    public static int footerStart(byte[] payload) {
+        return payload.length - FOOTER_BYTES;
     }
 
     /** verifyDumpPayload: long enough, a version this server reads, and a matching checksum. */
