@@ -91,7 +91,9 @@ public final class FunctionCommands {
             functions.kill();
             ctx.reply.ok();
         });
-        t.bind("function|dump", ctx -> ctx.reply.bulk(functions.dump()));
+        server.config().markEffective("rdbcompression");
+        io.cinnabar.config.Param.Bool compression = (io.cinnabar.config.Param.Bool) server.config().find("rdbcompression");
+        t.bind("function|dump", ctx -> ctx.reply.bulk(functions.dump(compression.value())));
         t.bind("function|restore", ctx -> restore(ctx, functions));
         t.bind("function|help", ctx -> {
             ctx.reply.array(HELP.length);

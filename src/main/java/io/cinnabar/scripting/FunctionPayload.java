@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The FUNCTION DUMP payload exactly as Redis 7.0 writes it: per library the RDB opcode
- * RDB_OPCODE_FUNCTION2 and the library code as an RDB string (LZF-compressed when that saves
- * bytes, as with rdbcompression yes), framed as a DUMP payload (RDB version and CRC64). The
+ * RDB_OPCODE_FUNCTION2 and the library code as an RDB string (LZF-compressed under rdbcompression
+ * when that saves bytes), framed as a DUMP payload (RDB version and CRC64). The
  * strings and the frame are the RDB value codec's.
  */
 final class FunctionPayload {
@@ -21,7 +21,11 @@ final class FunctionPayload {
     private FunctionPayload() {}
 
     static final class Writer {
-        private final RdbValueWriter out = new RdbValueWriter(true);
+        private final RdbValueWriter out;
+
+        Writer(boolean compress) {
+            out = new RdbValueWriter(compress);
+        }
 
         void function(byte[] code) {
             out.writeByte(OPCODE_FUNCTION2);

@@ -492,9 +492,12 @@ public final class Functions {
 
     // ---------------------------------------------------------------- FUNCTION DUMP, RESTORE
 
-    /** FUNCTION DUMP: each library as RDB_OPCODE_FUNCTION2 and its code, then version and CRC64. */
-    public byte[] dump() {
-        FunctionPayload.Writer w = new FunctionPayload.Writer();
+    /**
+     * FUNCTION DUMP: each library as RDB_OPCODE_FUNCTION2 and its code (LZF-compressed under
+     * rdbcompression, as every RDB string), then version and CRC64.
+     */
+    public byte[] dump(boolean compress) {
+        FunctionPayload.Writer w = new FunctionPayload.Writer(compress);
         for (Library lib : current.libraries.values()) {
             w.function(lib.code);
         }

@@ -2,6 +2,7 @@ package io.cinnabar.scripting;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testing.DumpPayload;
 import io.cinnabar.testing.RespClient;
@@ -147,6 +148,28 @@ class FunctionDumpInteropTest {
             String code = library(r, 0);
             assertEquals(theirs.callText("FUNCTION", "LOAD", code), ours.callText("FUNCTION", "LOAD", code));
             assertArrayEquals(dump(theirs), dump(ours), "library of " + code.length() + " bytes");
+        }
+    }
+
+    @Test
+    void withoutRdbcompressionLibrariesDumpUncompressedAsRedis() {
+        Random r = new Random(SEED ^ 0xC0DE);
+        try {
+            for (RespClient c : List.of(ours, theirs)) {
+                assertEquals("+OK\r\n", c.callText("CONFIG", "SET", "rdbcompression", "no"));
+            }
+            for (int round = 0; round < 10; round++) {
+                flush();
+                String code = library(r, 0);
+                assertEquals(theirs.callText("FUNCTION", "LOAD", code), ours.callText("FUNCTION", "LOAD", code));
+                byte[] dumped = dump(ours);
+                assertArrayEquals(dump(theirs), dumped, "library of " + code.length() + " bytes");
+                assertTrue(new String(dumped, java.nio.charset.StandardCharsets.ISO_8859_1).contains(code), "stored as it is");
+            }
+        } finally {
+            for (RespClient c : List.of(ours, theirs)) {
+                c.callText("CONFIG", "SET", "rdbcompression", "yes");
+            }
         }
     }
 
