@@ -55,6 +55,11 @@ public final class CommandSpec {
     public long micros;
     public long rejectedCalls;
     public long failedCalls;
+    /**
+     * INFO latencystats' histogram of this command (kept here as Redis keeps it in its command
+     * struct: a per-command map lookup cost more than the recording); owned by LatencyStats.
+     */
+    public Object latencyHistogram;
 
     CommandSpec(Map<String, Object> json, CommandSpec parent) {
         this.parent = parent;

@@ -6,10 +6,8 @@ import io.cinnabar.config.Param;
 import io.cinnabar.server.Server;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Per-command latency histograms for INFO latencystats (latency-tracking, on by default in Redis
@@ -68,7 +66,6 @@ final class LatencyStats implements Server.CommandObserver {
 
     private final Server server;
     private final Param.Bool enabled;
-    private final Map<CommandSpec, Histogram> histograms = new IdentityHashMap<>();
 
     private LatencyStats(Server server) {
         this.server = server;
@@ -90,28 +87,35 @@ final class LatencyStats implements Server.CommandObserver {
         if (!enabled.value()) {
             return;
         }
-        Histogram h = histograms.get(spec);
+        Histogram h = (Histogram) spec.latencyHistogram;
         if (h == null) {
             h = new Histogram();
-            histograms.put(spec, h);
+            spec.latencyHistogram = h;
         }
         h.record(micros);
     }
 
     void reset() {
-        histograms.clear();
+        for (CommandSpec spec : allSpecs()) {
+            spec.latencyHistogram = null;
+        }
+    }
+
+    /** Every command and subcommand, in table order. */
+    private List<CommandSpec> allSpecs() {
+        List<CommandSpec> all = new ArrayList<>();
+        for (CommandSpec spec : server.commandTable().all()) {
+            all.add(spec);
+            Collections.addAll(all, spec.subcommands());
+        }
+        return all;
     }
 
     /** The body of INFO latencystats, commands in table order. */
     void render(StringBuilder out) {
         String[] labels = server.config().find("latency-tracking-info-percentiles").get().split(" ");
-        List<CommandSpec> order = new ArrayList<>();
-        for (CommandSpec spec : server.commandTable().all()) {
-            order.add(spec);
-            Collections.addAll(order, spec.subcommands());
-        }
-        for (CommandSpec spec : order) {
-            Histogram h = histograms.get(spec);
+        for (CommandSpec spec : allSpecs()) {
+            Histogram h = (Histogram) spec.latencyHistogram;
             if (h == null || h.total == 0) {
                 continue;
             }
