@@ -2,7 +2,6 @@ package io.cinnabar.command;
 
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.Keyspace;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -21,10 +20,8 @@ public final class Propagation implements Keyspace.RemovalListener {
     public static final int REPLICAS = 2;
     public static final int ALL = AOF | REPLICAS;
 
-    private static final byte[][] MULTI = {ascii("MULTI")};
-    private static final byte[][] EXEC = {ascii("EXEC")};
-    private static final byte[] DEL = ascii("DEL");
-    private static final byte[] UNLINK = ascii("UNLINK");
+    private static final byte[][] MULTI = {Rewrites.ascii("MULTI")};
+    private static final byte[][] EXEC = {Rewrites.ascii("EXEC")};
 
     private PropagationSink[] sinks = new PropagationSink[0];
     private int[] sinkTargets = new int[0];
@@ -113,11 +110,6 @@ public final class Propagation implements Keyspace.RemovalListener {
         }
     }
 
-    /** True inside a unit (a command is running). */
-    public boolean inUnit() {
-        return depth != 0;
-    }
-
     /**
      * Adds a command to the current unit's pending list, after whatever its unit propagated so
      * far (Redis's alsoPropagate); outside a unit it is sent at once. The arrays are kept until the
@@ -145,9 +137,8 @@ public final class Propagation implements Keyspace.RemovalListener {
 
     /** What a command that deletes a key by giving it a past expiry propagates: DEL, or UNLINK under lazyfree-lazy-expire. */
     public byte[] expireDeletion() {
-        return lazyExpire ? UNLINK : DEL;
+        return lazyExpire ? Rewrites.UNLINK : Rewrites.DEL;
     }
-
 
     /** Redis's propagateDeletion: an expired or evicted key reaches AOF and replicas as DEL or UNLINK. */
     @Override
@@ -156,7 +147,7 @@ public final class Propagation implements Keyspace.RemovalListener {
             return;
         }
         boolean lazy = evicted ? lazyEviction : lazyExpire;
-        byte[][] argv = {lazy ? UNLINK : DEL, key};
+        byte[][] argv = {lazy ? Rewrites.UNLINK : Rewrites.DEL, key};
         if (removalsAtOnce && (wanted & ALL) != 0) {
             emit(db.id(), argv, ALL & wanted);
         } else {
@@ -197,9 +188,5 @@ public final class Propagation implements Keyspace.RemovalListener {
                 to[i].propagate(db, argv, targets);
             }
         }
-    }
-
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -12,6 +12,7 @@ public final class Rewrites {
     public static final byte[] PXAT = ascii("PXAT");
     public static final byte[] KEEPTTL = ascii("KEEPTTL");
     public static final byte[] DEL = ascii("DEL");
+    public static final byte[] UNLINK = ascii("UNLINK");
     public static final byte[] ABSTTL = ascii("ABSTTL");
     public static final byte[] PEXPIREAT = ascii("PEXPIREAT");
     public static final byte[] PERSIST = ascii("PERSIST");
