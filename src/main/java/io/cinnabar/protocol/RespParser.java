@@ -1,5 +1,6 @@
 package io.cinnabar.protocol;
 
+import io.cinnabar.types.Numbers;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.Arrays;
@@ -286,7 +287,7 @@ public final class RespParser {
 
     /**
      * Reads the count of the header line at {@code start} (a type byte, a count, CRLF) and leaves
-     * it in {@link #headerCount}, as {@link #parseLong} would read it; returns the index of the
+     * it in {@link #headerCount}, as {@link Numbers#parseLongStrict} reads it; returns the index of the
      * line's '\r', or -1 when the line is incomplete. The usual line (a few digits, no leading
      * zero) is scanned once; anything else is found and parsed by the strict general path.
      */
@@ -309,7 +310,7 @@ public final class RespParser {
         }
         int cr = headerEnd(buf, start, end, tooBig);
         if (cr >= 0) {
-            headerCount = parseLong(buf, start + 1, cr);
+            headerCount = Numbers.parseLongStrict(buf, start + 1, cr);
         }
         return cr;
     }
@@ -327,42 +328,5 @@ public final class RespParser {
             return -1;
         }
         return cr;
-    }
-
-    /**
-     * Strict decimal parse of [from, to) with the rules of Redis's string2ll: no sign but '-',
-     * no leading zeros ("01", "-0" are malformed), no spaces. Long.MIN_VALUE on anything malformed.
-     */
-    static long parseLong(byte[] buf, int from, int to) {
-        if (from >= to || to - from > 20) {
-            return Long.MIN_VALUE;
-        }
-        if (to - from == 1 && buf[from] == '0') {
-            return 0;
-        }
-        boolean negative = false;
-        int i = from;
-        if (buf[i] == '-') {
-            negative = true;
-            i++;
-            if (i == to) {
-                return Long.MIN_VALUE;
-            }
-        }
-        if (buf[i] == '0') {
-            return Long.MIN_VALUE;
-        }
-        long value = 0;
-        for (; i < to; i++) {
-            int d = buf[i] - '0';
-            if (d < 0 || d > 9) {
-                return Long.MIN_VALUE;
-            }
-            if (value > (Long.MAX_VALUE - d) / 10) {
-                return Long.MIN_VALUE;
-            }
-            value = value * 10 + d;
-        }
-        return negative ? -value : value;
     }
 }
