@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 final class RespDecoder extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RespDecoder.class);
 
-    /** Emitted once when the input cannot be parsed; the connection closes after replying. */
     /** Ends a batch whose read took the query buffer over client-query-buffer-limit. */
     static final Object QUERY_BUFFER_OVERFLOW = new Object();
 
+    /** Emitted once when the input cannot be parsed; the connection closes after replying. */
     static final class ProtocolError {
         final String message;
 
