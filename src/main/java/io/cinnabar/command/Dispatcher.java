@@ -162,6 +162,11 @@ public final class Dispatcher {
      * updateStatsOnUnblock: a command that blocks is counted when it ends, not when it blocks.
      */
     public void countUnblocked(CommandSpec spec, boolean failed) {
+        countCall(spec, failed);
+    }
+
+    /** INFO commandstats and total_commands_processed: a command that ran (not a rejected one). */
+    private void countCall(CommandSpec spec, boolean failed) {
         spec.calls++;
         server.stats().commandsProcessed++;
         if (failed) {
@@ -219,13 +224,8 @@ public final class Dispatcher {
         ctx.propagatedArgv = outerPropagatedArgv;
         long micros = (System.nanoTime() - startNanos) / 1000;
         spec.micros += micros;
-        if (!server.blocking().isBlocked(client)) {
-            // as Redis: only commands that ran, not rejected ones; a blocked one when it ends
-            spec.calls++;
-            server.stats().commandsProcessed++;
-            if (client.errorCount() != errorsBefore) {
-                spec.failedCalls++;
-            }
+        if (!server.blocking().isBlocked(client)) { // a blocked one counts when it ends
+            countCall(spec, client.errorCount() != errorsBefore);
         }
         server.afterCommand(ctx, spec, micros);
         ctx.argv = null;
