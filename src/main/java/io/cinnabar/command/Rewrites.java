@@ -48,7 +48,8 @@ public final class Rewrites {
         return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
     }
 
-    static byte[] ascii(String s) {
+    /** A command word or option as the bytes it is propagated as. */
+    public static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -790,21 +790,17 @@ public final class StreamCommands {
         return n;
     }
 
-    private static final byte[] XCLAIM = ascii("XCLAIM");
-    private static final byte[] XGROUP = ascii("XGROUP");
-    private static final byte[] CREATECONSUMER = ascii("CREATECONSUMER");
-    private static final byte[] SETID = ascii("SETID");
-    private static final byte[] ENTRIESREAD = ascii("ENTRIESREAD");
-    private static final byte[] ZERO = ascii("0");
-    private static final byte[] TIME = ascii("TIME");
-    private static final byte[] RETRYCOUNT = ascii("RETRYCOUNT");
-    private static final byte[] FORCE = ascii("FORCE");
-    private static final byte[] JUSTID = ascii("JUSTID");
-    private static final byte[] LASTID = ascii("LASTID");
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
+    private static final byte[] XCLAIM = Rewrites.ascii("XCLAIM");
+    private static final byte[] XGROUP = Rewrites.ascii("XGROUP");
+    private static final byte[] CREATECONSUMER = Rewrites.ascii("CREATECONSUMER");
+    private static final byte[] SETID = Rewrites.ascii("SETID");
+    private static final byte[] ENTRIESREAD = Rewrites.ascii("ENTRIESREAD");
+    private static final byte[] ZERO = Rewrites.ascii("0");
+    private static final byte[] TIME = Rewrites.ascii("TIME");
+    private static final byte[] RETRYCOUNT = Rewrites.ascii("RETRYCOUNT");
+    private static final byte[] FORCE = Rewrites.ascii("FORCE");
+    private static final byte[] JUSTID = Rewrites.ascii("JUSTID");
+    private static final byte[] LASTID = Rewrites.ascii("LASTID");
 
     /**
      * Redis's streamPropagateXCLAIM: a pending entry's state after a read or claim, as an XCLAIM
