@@ -37,7 +37,7 @@ public final class Dispatcher {
     public void dispatch(Client client, byte[][] argv) {
         CommandContext ctx = client.context();
         long startNanos = server.keyspace().tick();
-        CommandSpec spec = table.lookup(argv[0]);
+        CommandSpec spec = client.lookupCommand(table, argv[0]);
         if (spec == null || !spec.implemented()) {
             reject(ctx, null, unknownCommand(argv));
             return;

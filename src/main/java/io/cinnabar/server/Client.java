@@ -2,11 +2,13 @@ package io.cinnabar.server;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandSpec;
+import io.cinnabar.command.CommandTable;
 import io.cinnabar.protocol.ReplyWriter;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /** The state of one connection. Touched only on the data thread, except where noted. */
 public final class Client {
@@ -29,6 +31,13 @@ public final class Client {
     private String libVer;
     private long lastInteraction;
     private CommandSpec lastCommand;
+    /**
+     * The command name bytes this client sent last and the table's answer for them: a pipeline
+     * mostly repeats one command, and comparing a few bytes costs less than hashing the name
+     * case-insensitively and probing the table. The table never changes after startup.
+     */
+    private byte[] lookedUpName;
+    private CommandSpec lookedUpSpec;
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean skipThisReply;
     private boolean skipCurrent;
@@ -175,6 +184,17 @@ public final class Client {
         lastInteraction = now;
     }
 
+    /** The table's spec for a command name, through the last-name cache above. */
+    public CommandSpec lookupCommand(CommandTable table, byte[] name) {
+        if (Arrays.equals(name, lookedUpName)) {
+            return lookedUpSpec;
+        }
+        CommandSpec spec = table.lookup(name);
+        lookedUpName = name;
+        lookedUpSpec = spec;
+        return spec;
+    }
+
     public CommandSpec lastCommand() {
         return lastCommand;
     }
@@ -197,7 +217,6 @@ public final class Client {
         this.dirtyCas = dirtyCas;
     }
 
-    /** True while EXEC runs the queued commands (blocking commands then answer at once). */
     /** The client scripts run their commands on (Redis's CLIENT_SCRIPT). */
     public boolean calledFromScript() {
         return calledFromScript;
@@ -207,6 +226,7 @@ public final class Client {
         this.calledFromScript = true;
     }
 
+    /** True while EXEC runs the queued commands (blocking commands then answer at once). */
     public boolean inExec() {
         return inExec;
     }
