@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * Not run by the test suite; by hand, after {@code mvn -o -q test-compile}:
  *
  * <pre>
- * java -Xmx3g -XX:+UseParallelGC -cp target/test-classes io.cinnabar.types.ZSkipListUpdateBench \
+ * java -Xmx3g -XX:+UseParallelGC [-Dmembers=N] [-Dseed=S] -cp target/test-classes io.cinnabar.types.ZSkipListUpdateBench \
  *     [rounds] [updates per round] [classes dir of build A] [classes dir of build B] ...
  * </pre>
  *
@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
  * disturbs less than wall-clock time (shared caches still do), and each build's median.
  */
 public final class ZSkipListUpdateBench {
-    private static final int MEMBERS = 1_000_000;
+    /** The list's size; a small one (-Dmembers=10000) stays in cache and shows the walks' instruction cost. */
+    private static final int MEMBERS = Integer.getInteger("members", 1_000_000);
 
     /** One build's list, its nodes by member number, and the random source of its updates. */
     private record State(ZSkipList list, ZSkipList.Node[] nodes, SplittableRandom random) {}
