@@ -240,7 +240,7 @@ public final class ZSkipList {
      * 8 more per level up to 3, 96 for a tall node (levels 4..8 and the level byte, padded), and
      * a tower node's two references and two arrays.
      */
-    static long memoryOf(Node x) {
+    private static long memoryOf(Node x) {
         int level = levelOf(x);
         if (level <= 3) {
             return 32 + 8L * (level - 1);
