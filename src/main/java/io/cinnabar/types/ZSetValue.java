@@ -30,7 +30,6 @@ public final class ZSetValue implements TypedValue {
     private static final long LISTPACK_SAFETY_SIZE = 1L << 30;
     /** Object header plus three references (compressed oops). */
     private static final long OBJECT_OVERHEAD = 24;
-    private static final long SKIPLIST_OVERHEAD = 64 + 2 * (16 + 4 * ZSkipList.MAX_LEVEL) + 40 + 2 * 8 * ZSkipList.MAX_LEVEL;
 
     private Listpack lp;
     private ZSkipList zsl;
@@ -83,7 +82,7 @@ public final class ZSetValue implements TypedValue {
         if (lp != null) {
             return OBJECT_OVERHEAD + 24 + Values.byteArraySize(lp.capacity());
         }
-        return OBJECT_OVERHEAD + SKIPLIST_OVERHEAD + dict.memoryUsage() + zsl.nodeMemory();
+        return OBJECT_OVERHEAD + ZSkipList.FIXED_BYTES + dict.memoryUsage() + zsl.nodeMemory();
     }
 
     @Override

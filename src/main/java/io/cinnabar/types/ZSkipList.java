@@ -10,13 +10,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Per-member cost and cache misses: a node's links live in the node itself for the levels
  * nearly every node has (levels 1..3: 63 of 64 nodes), in subclasses sized to the node's level,
  * so a walk reads a link from the node whose score it just compared, as Redis's inline level
- * array does, and a level-1 node (three in four) carries no upper-level fields at all. Only
- * nodes above level 3 keep their higher links in two small arrays.
+ * array does, and a level-1 node (three in four) carries no upper-level fields at all. The
+ * nodes above level 3 hold levels 4..8 in fields too: in a list of a million members most
+ * levels of a walk are above 3, and a link kept in an array costs a second dependent miss (a
+ * third for its span). Only nodes above level 8 keep their higher links in two small arrays.
  */
 public final class ZSkipList {
     public static final int MAX_LEVEL = 32;
-    /** Levels held in fields; links of levels from here up are in {@link TallNode}'s arrays. */
-    private static final int INLINE_LEVELS = 3;
+    /** Levels held in fields; links of levels above are in {@link TowerNode}'s arrays. */
+    private static final int FIELD_LEVELS = 8;
+    private static final long TALL_NODE_BYTES = 96;
 
     /**
      * One member, of level 1 (level 0 in link indexes, always span 1). Its level never changes,
@@ -68,15 +71,40 @@ public final class ZSkipList {
         }
     }
 
-    /** A node above level 3: links of levels 3.. in arrays (index 0 is level 3). */
-    private static final class TallNode extends Node3 {
-        final Node[] up;
-        final int[] upSpan;
+    /**
+     * A node above level 3 (1 in 64): links of levels 4..8 inline, as in a shorter node, so a
+     * step on those levels costs the one miss on the node that comparing its score costs anyway.
+     * A node of level 4 wastes the fields of levels 5..8 (32 bytes, half a byte per member on
+     * average), still less than the two arrays it would otherwise need.
+     */
+    private static class TallNode extends Node3 {
+        final byte level;
+        Node next3;
+        Node next4;
+        Node next5;
+        Node next6;
+        Node next7;
+        int span3;
+        int span4;
+        int span5;
+        int span6;
+        int span7;
 
         TallNode(byte[] member, double score, int level) {
             super(member, score);
-            up = new Node[level - INLINE_LEVELS];
-            upSpan = new int[level - INLINE_LEVELS];
+            this.level = (byte) level;
+        }
+    }
+
+    /** A node above level 8 (1 in 65536, and the header): links of levels 9.. in arrays. */
+    private static final class TowerNode extends TallNode {
+        final Node[] up;
+        final int[] upSpan;
+
+        TowerNode(byte[] member, double score, int level) {
+            super(member, score, level);
+            up = new Node[level - FIELD_LEVELS];
+            upSpan = new int[level - FIELD_LEVELS];
         }
     }
 
@@ -89,13 +117,13 @@ public final class ZSkipList {
             case 3:
                 return new Node3(member, score);
             default:
-                return new TallNode(member, score, level);
+                return level <= FIELD_LEVELS ? new TallNode(member, score, level) : new TowerNode(member, score, level);
         }
     }
 
-    private static int levelOf(Node x) {
+    static int levelOf(Node x) {
         if (x instanceof TallNode) {
-            return ((TallNode) x).up.length + INLINE_LEVELS;
+            return ((TallNode) x).level;
         }
         return x instanceof Node3 ? 3 : x instanceof Node2 ? 2 : 1;
     }
@@ -108,8 +136,18 @@ public final class ZSkipList {
                 return ((Node2) x).next1;
             case 2:
                 return ((Node3) x).next2;
+            case 3:
+                return ((TallNode) x).next3;
+            case 4:
+                return ((TallNode) x).next4;
+            case 5:
+                return ((TallNode) x).next5;
+            case 6:
+                return ((TallNode) x).next6;
+            case 7:
+                return ((TallNode) x).next7;
             default:
-                return ((TallNode) x).up[level - INLINE_LEVELS];
+                return ((TowerNode) x).up[level - FIELD_LEVELS];
         }
     }
 
@@ -124,8 +162,23 @@ public final class ZSkipList {
             case 2:
                 ((Node3) x).next2 = n;
                 break;
+            case 3:
+                ((TallNode) x).next3 = n;
+                break;
+            case 4:
+                ((TallNode) x).next4 = n;
+                break;
+            case 5:
+                ((TallNode) x).next5 = n;
+                break;
+            case 6:
+                ((TallNode) x).next6 = n;
+                break;
+            case 7:
+                ((TallNode) x).next7 = n;
+                break;
             default:
-                ((TallNode) x).up[level - INLINE_LEVELS] = n;
+                ((TowerNode) x).up[level - FIELD_LEVELS] = n;
         }
     }
 
@@ -137,8 +190,18 @@ public final class ZSkipList {
                 return ((Node2) x).span1;
             case 2:
                 return ((Node3) x).span2;
+            case 3:
+                return ((TallNode) x).span3;
+            case 4:
+                return ((TallNode) x).span4;
+            case 5:
+                return ((TallNode) x).span5;
+            case 6:
+                return ((TallNode) x).span6;
+            case 7:
+                return ((TallNode) x).span7;
             default:
-                return ((TallNode) x).upSpan[level - INLINE_LEVELS];
+                return ((TowerNode) x).upSpan[level - FIELD_LEVELS];
         }
     }
 
@@ -152,22 +215,48 @@ public final class ZSkipList {
             case 2:
                 ((Node3) x).span2 = span;
                 break;
+            case 3:
+                ((TallNode) x).span3 = span;
+                break;
+            case 4:
+                ((TallNode) x).span4 = span;
+                break;
+            case 5:
+                ((TallNode) x).span5 = span;
+                break;
+            case 6:
+                ((TallNode) x).span6 = span;
+                break;
+            case 7:
+                ((TallNode) x).span7 = span;
+                break;
             default:
-                ((TallNode) x).upSpan[level - INLINE_LEVELS] = span;
+                ((TowerNode) x).upSpan[level - FIELD_LEVELS] = span;
         }
     }
 
     /**
      * Bytes a node holds beyond its member array, with compressed references: 32 for level 1,
-     * 8 more per inline level, and a tall node's two arrays.
+     * 8 more per level up to 3, 96 for a tall node (levels 4..8 and the level byte, padded), and
+     * a tower node's two references and two arrays.
      */
     private static long memoryOf(Node x) {
         int level = levelOf(x);
-        if (level <= INLINE_LEVELS) {
+        if (level <= 3) {
             return 32 + 8L * (level - 1);
         }
-        return 56 + 2 * ((16L + 4L * (level - INLINE_LEVELS) + 7) & ~7L);
+        if (level <= FIELD_LEVELS) {
+            return TALL_NODE_BYTES;
+        }
+        return TALL_NODE_BYTES + 8 + 2 * ((16L + 4L * (level - FIELD_LEVELS) + 7) & ~7L);
     }
+
+    /**
+     * Bytes of an empty list: this object (56), its header (a tower of {@link #MAX_LEVEL} levels)
+     * and the scratch arrays of its walks.
+     */
+    public static final long FIXED_BYTES = 56 + TALL_NODE_BYTES + 8 + 2 * (16 + 4 * (MAX_LEVEL - FIELD_LEVELS))
+            + 2 * (16 + 4 * MAX_LEVEL) + 16 + 8 * MAX_LEVEL;
 
     private final Node header = newNode(null, 0, MAX_LEVEL);
     private Node tail;
@@ -177,6 +266,8 @@ public final class ZSkipList {
     /** Scratch for the walk down: the last node before the target on each level, and its rank. */
     private final Node[] update = new Node[MAX_LEVEL];
     private final long[] rank = new long[MAX_LEVEL];
+    /** Scratch of a score update: the nodes before the moving node's old place, for its unlink. */
+    private final Node[] unlinkAfter = new Node[MAX_LEVEL];
     /**
      * The last member a dry run looked up in the member dict and what it found there (null when
      * absent), so the write that follows it (ZADD checks every pair before it announces a write)
@@ -234,15 +325,25 @@ public final class ZSkipList {
 
     /** Inserts a member that is not in the list yet. */
     public Node insert(double score, byte[] member) {
-        Node n = newNode(member, score, randomLevel());
+        return insert(score, member, randomLevel());
+    }
+
+    /** Inserts at a chosen level (tests use it to have nodes of every layout). */
+    Node insert(double score, byte[] member, int nodeLevel) {
+        Node n = newNode(member, score, nodeLevel);
         nodeMemory += memoryOf(n);
         link(n);
         return n;
     }
 
     private void link(Node x) {
-        probedMember = null;
         walkTo(x.score, x.member);
+        linkAfterWalk(x);
+    }
+
+    /** Links x where {@link #update} and {@link #rank} say, as a walk to its place filled them. */
+    private void linkAfterWalk(Node x) {
+        probedMember = null;
         int lvl = levelOf(x);
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
@@ -272,12 +373,12 @@ public final class ZSkipList {
         length++;
     }
 
-    /** Unlinks x, given {@link #update} filled by a walk to it. */
-    private void unlink(Node x) {
+    /** Unlinks x, given the nodes before it on each level (as a walk to it fills {@link #update}). */
+    private void unlink(Node x, Node[] before) {
         probedMember = null;
         probedNode = null;
         for (int i = 0; i < level; i++) {
-            Node u = update[i];
+            Node u = before[i];
             if (forward(u, i) == x) {
                 setSpan(u, i, span(u, i) + span(x, i) - 1);
                 setForward(u, i, forward(x, i));
@@ -309,7 +410,7 @@ public final class ZSkipList {
         walkTo(score, member);
         Node x = update[0].next;
         if (x != null && x.score == score && Arrays.equals(x.member, member)) {
-            unlink(x);
+            unlink(x, update);
             nodeMemory -= memoryOf(x);
             return x;
         }
@@ -325,27 +426,53 @@ public final class ZSkipList {
             x.score = newScore;
             return;
         }
-        walkBefore(x);
-        unlink(x);
+        walkBoth(x, newScore);
+        unlink(x, unlinkAfter);
         x.score = newScore;
-        link(x);
+        linkAfterWalk(x);
     }
 
     /**
-     * Fills {@link #update} with the nodes before x on each level, for an unlink. No ranks: an
-     * unlink needs none. Meeting x itself ends a level on identity, so x's member bytes are not
-     * compared at every level as a walk by (score, member) would.
+     * The two walks of a relink in one loop: to x's place (filling {@link #unlinkAfter}; meeting
+     * x ends a level on identity, so x's member bytes are not compared at every level) and to
+     * its place at the new score (filling {@link #update} and {@link #rank} as {@link #walkTo}
+     * would once x is unlinked: x is stepped over, its span merged into its predecessor's).
+     * Each step of a walk waits on a cache miss for the node it reaches; one step of each walk
+     * per turn puts the two misses in flight together, where one walk after the other would
+     * wait on each in turn. The walks go down levels independently, as a level ends for each.
      */
-    private void walkBefore(Node x) {
-        double score = x.score;
+    private void walkBoth(Node x, double newScore) {
+        double oldScore = x.score;
         byte[] member = x.member;
-        Node at = header;
-        for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(at, i)) != x && f != null && before(f, score, member)) {
-                at = f;
+        Node toOld = header;
+        Node toNew = header;
+        int oldLevel = level - 1;
+        int newLevel = level - 1;
+        long crossed = 0;
+        while (oldLevel >= 0 || newLevel >= 0) {
+            if (oldLevel >= 0) {
+                Node f = forward(toOld, oldLevel);
+                if (f != x && f != null && before(f, oldScore, member)) {
+                    toOld = f;
+                } else {
+                    unlinkAfter[oldLevel--] = toOld;
+                }
             }
-            update[i] = at;
+            if (newLevel >= 0) {
+                Node f = forward(toNew, newLevel);
+                int width = span(toNew, newLevel);
+                if (f == x) {
+                    f = forward(x, newLevel);
+                    width += span(x, newLevel) - 1;
+                }
+                if (f != null && before(f, newScore, member)) {
+                    crossed += width;
+                    toNew = f;
+                } else {
+                    update[newLevel] = toNew;
+                    rank[newLevel--] = crossed;
+                }
+            }
         }
     }
 
@@ -493,7 +620,7 @@ public final class ZSkipList {
 
     /** With {@link #update} pointing before x on every level, unlinking x keeps it valid for x.next. */
     private void deleteAfterWalk(Node x, Removal removal) {
-        unlink(x);
+        unlink(x, update);
         nodeMemory -= memoryOf(x);
         if (removal != null) {
             removal.removed(x);

@@ -141,6 +141,82 @@ class ZSkipListTest {
         assertTrue(list.nodeMemory() >= before - (56 + 2 * 136) && list.nodeMemory() <= before - 32);
     }
 
+    /**
+     * Nodes of every layout (levels 1..3, the tall node's inline levels 4..8, towers with array
+     * levels up to 32), forced rather than drawn so the rare ones are many, through inserts,
+     * deletes and score updates that relink (far moves, moves past a neighbour, moves among equal
+     * scores where member bytes decide) or stay in place; links, spans, ranks and order checked
+     * against a model, and the node bytes against each layout's size.
+     */
+    @Test
+    void forcedTallLevelsKeepLinksSpansAndRanksThroughRelinks() {
+        long seed = Long.getLong("zskiplist.seed", 23);
+        Random r = new Random(seed);
+        ZSkipList list = new ZSkipList();
+        TreeSet<Entry> model = new TreeSet<>(ORDER);
+        List<ZSkipList.Node> nodes = new ArrayList<>();
+        long expectedMemory = 0;
+        for (int step = 0; step < 40_000; step++) {
+            int op = r.nextInt(10);
+            if (nodes.size() < 50 || op < 3) {
+                int level = r.nextInt(4) == 0 ? 4 + r.nextInt(ZSkipList.MAX_LEVEL - 3) : 1 + r.nextInt(5);
+                double score = r.nextInt(40);
+                byte[] member = bytes("m" + step);
+                ZSkipList.Node n = list.insert(score, member, level);
+                expectedMemory += nodeBytes(level);
+                nodes.add(n);
+                model.add(new Entry(score, member));
+            } else if (op < 5) {
+                ZSkipList.Node n = nodes.remove(r.nextInt(nodes.size()));
+                model.remove(new Entry(n.score(), n.member));
+                assertEquals(n, list.delete(n.score(), n.member), "seed " + seed);
+                expectedMemory -= nodeBytes(ZSkipList.levelOf(n));
+            } else {
+                ZSkipList.Node n = nodes.get(r.nextInt(nodes.size()));
+                double score = op < 7 ? r.nextInt(40) : n.score() + (r.nextBoolean() ? 1 : -1) * (r.nextInt(3) + 0.5);
+                model.remove(new Entry(n.score(), n.member));
+                list.updateScore(n, score);
+                model.add(new Entry(score, n.member));
+            }
+            if (step % 1000 == 0) {
+                checkOrderAndRanks(list, model, seed);
+            }
+        }
+        checkOrderAndRanks(list, model, seed);
+        assertEquals(expectedMemory, list.nodeMemory());
+        for (ZSkipList.Node n : nodes) {
+            assertEquals(n, list.delete(n.score(), n.member));
+        }
+        list.verify();
+        assertEquals(0, list.length());
+        assertEquals(0, list.nodeMemory());
+    }
+
+    /** A node's bytes as the JVM lays out each node class (compressed references, checked with JOL). */
+    private static long nodeBytes(int level) {
+        if (level <= 3) {
+            return 32 + 8 * (level - 1);
+        }
+        long arrays = level <= 8 ? 0 : 8 + 2 * ((16 + 4 * (level - 8) + 7) & ~7);
+        return 96 + arrays;
+    }
+
+    private static void checkOrderAndRanks(ZSkipList list, TreeSet<Entry> model, long seed) {
+        list.verify();
+        assertEquals(model.size(), list.length(), "seed " + seed);
+        long rank = 1;
+        ZSkipList.Node n = list.first();
+        for (Entry e : model) {
+            assertEquals(e.score, n.score(), "seed " + seed);
+            assertEquals(0, Arrays.compare(e.member, n.member), "seed " + seed);
+            assertEquals(rank, list.rankOf(n), "seed " + seed);
+            assertEquals(n, list.byRank(rank), "seed " + seed);
+            n = n.next();
+            rank++;
+        }
+        assertNull(n);
+    }
+
     @Test
     void lexRangesOnEqualScores() {
         ZSkipList list = new ZSkipList();
