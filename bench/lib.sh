@@ -3,7 +3,8 @@
 # alternately against each, medians and ratios. Source it, then call bench_setup.
 #
 # Environment: CINNABAR_BENCH_PORT [7281], BENCH_REDIS_PORT [7290], CINNABAR_JAVA_OPTS [bin/jvm-options],
-#   ROUNDS [3] (A/B rounds per row), BENCH_CLIENTS [50] (redis-benchmark -c).
+#   ROUNDS [3] (A/B rounds per row), BENCH_CLIENTS [50] (redis-benchmark -c),
+#   BENCH_TEST_TIMEOUT [300] (seconds one redis-benchmark run may take).
 # shellcheck shell=bash
 
 # bench_setup NAME [--build]: sets repo, jar, cport, rport, rounds, work (a temporary directory)
@@ -68,7 +69,8 @@ bench_load() { # file
 bench_rps() { # port P n command...
   local port="$1" p="$2" n="$3"
   shift 3
-  redis-benchmark -p "$port" -c "${BENCH_CLIENTS:-50}" -P "$p" -n "$n" ${bench_random:+-r "$bench_random"} --csv "$@" \
+  # under timeout: a redis-benchmark whose server went away spins on a core until killed
+  timeout -k 5 "${BENCH_TEST_TIMEOUT:-300}" redis-benchmark -p "$port" -c "${BENCH_CLIENTS:-50}" -P "$p" -n "$n" ${bench_random:+-r "$bench_random"} --csv "$@" \
     | awk -F'","' 'NR == 2 { print $2 + 0 }'
 }
 
