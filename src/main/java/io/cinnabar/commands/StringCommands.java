@@ -1,13 +1,9 @@
 package io.cinnabar.commands;
 
-import java.util.Arrays;
-
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
-import io.cinnabar.command.Rewrites;
-import java.util.ArrayList;
-import java.util.List;
 import io.cinnabar.command.CommandTable;
+import io.cinnabar.command.Rewrites;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.KeyEvents;
 import io.cinnabar.keyspace.KeyTable;
@@ -17,6 +13,9 @@ import io.cinnabar.types.MutableString;
 import io.cinnabar.types.Numbers;
 import io.cinnabar.types.StringValue;
 import io.cinnabar.types.Values;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The string group, laid out like Redis's t_string.c: each command is a few lines over a handful
@@ -550,7 +549,7 @@ public final class StringCommands {
     }
 
     private static boolean isMinLong(byte[] b, int len) {
-        return len == 20 && java.util.Arrays.equals(b, 0, 20, MIN_LONG, 0, 20);
+        return len == 20 && Arrays.equals(b, 0, 20, MIN_LONG, 0, 20);
     }
 
     private static final byte[] MIN_LONG = "-9223372036854775808".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -791,7 +790,7 @@ public final class StringCommands {
 
         void add(int v) {
             if (size == data.length) {
-                data = java.util.Arrays.copyOf(data, size * 2);
+                data = Arrays.copyOf(data, size * 2);
             }
             data[size++] = v;
         }
