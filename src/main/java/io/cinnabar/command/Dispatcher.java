@@ -33,10 +33,31 @@ public final class Dispatcher {
         return table;
     }
 
+    /**
+     * Within one read batch, a command starts at the time the previous command of the batch ended:
+     * one clock read per command instead of two. A read costs ~30 ns on a VM's kvm-clock, about
+     * 3% of a pipelined GET. Outside a batch, or before the batch's first call ends, the next
+     * command reads the clock itself.
+     */
+    private boolean inBatch;
+    private boolean batchClockSet;
+    private long batchClock;
+
+    /** Starts a batch of requests run back to back, with nothing but commands between them. */
+    public void beginBatch() {
+        inBatch = true;
+        batchClockSet = false;
+    }
+
+    public void endBatch() {
+        inBatch = false;
+        batchClockSet = false;
+    }
+
     /** Runs one request of a client. Called on the data thread only. */
     public void dispatch(Client client, byte[][] argv) {
         CommandContext ctx = client.context();
-        long startNanos = server.keyspace().tick();
+        long startNanos = batchClockSet ? server.keyspace().advanceTo(batchClock) : server.keyspace().tick();
         CommandSpec spec = client.lookupCommand(table, argv[0]);
         if (spec == null || !spec.implemented()) {
             reject(ctx, null, unknownCommand(argv));
@@ -222,7 +243,12 @@ public final class Dispatcher {
         ctx.propagationForced = outerForced;
         ctx.propagationPrevented = outerPrevented;
         ctx.propagatedArgv = outerPropagatedArgv;
-        long micros = (System.nanoTime() - startNanos) / 1000;
+        long endNanos = System.nanoTime();
+        if (inBatch) {
+            batchClock = endNanos;
+            batchClockSet = true;
+        }
+        long micros = (endNanos - startNanos) / 1000;
         spec.micros += micros;
         if (!server.blocking().isBlocked(client)) { // a blocked one counts when it ends
             countCall(spec, client.errorCount() != errorsBefore);

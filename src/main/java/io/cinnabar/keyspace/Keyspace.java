@@ -77,7 +77,14 @@ public final class Keyspace {
      * the clock again: a clock read is a sizeable part of a small pipelined command's cost.
      */
     public long tick() {
-        long nanos = System.nanoTime();
+        return advanceTo(System.nanoTime());
+    }
+
+    /**
+     * Sets the command clock from a monotonic time ({@link System#nanoTime()}) just read by the
+     * caller, instead of reading the clock again; returns it.
+     */
+    public long advanceTo(long nanos) {
         if (!frozenClock) {
             now = Math.floorDiv(nanos + wallMinusMonotonicNanos, 1_000_000L);
         }

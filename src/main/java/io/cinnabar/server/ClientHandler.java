@@ -1,5 +1,6 @@
 package io.cinnabar.server;
 
+import io.cinnabar.command.Dispatcher;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.EventExecutor;
@@ -52,15 +53,25 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         List<?> requests = (List<?>) msg; // one read's requests; the decoder reuses the list
         if (sameThread) {
-            for (int i = 0, n = requests.size(); i < n; i++) {
-                handle(requests.get(i));
-            }
+            runBatch(requests);
             return;
         }
         if (batch == null) {
             batch = new ArrayList<>(requests);
         } else {
             batch.addAll(requests);
+        }
+    }
+
+    private void runBatch(List<?> requests) {
+        Dispatcher dispatcher = server.dispatcher();
+        dispatcher.beginBatch();
+        try {
+            for (int i = 0, n = requests.size(); i < n; i++) {
+                handle(requests.get(i));
+            }
+        } finally {
+            dispatcher.endBatch();
         }
     }
 
@@ -89,9 +100,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         batch = null;
         if (requests != null) {
             server.dataThread().execute(() -> {
-                for (Object r : requests) {
-                    handle(r);
-                }
+                runBatch(requests);
                 // after the batches already handed over, so one flush serves them all
                 server.flushSoon();
             });
