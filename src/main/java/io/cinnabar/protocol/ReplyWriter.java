@@ -77,6 +77,25 @@ public final class ReplyWriter {
         return b;
     }
 
+    /** Bytes written since the last take or drain. */
+    public int pendingBytes() {
+        return staged + (out == null ? 0 : out.readableBytes());
+    }
+
+    /**
+     * Moves the pending output into dst, which has room for {@link #pendingBytes()}, leaving
+     * nothing pending: a reply written straight to the socket needs no buffer of its own.
+     */
+    public void drainTo(ByteBuf dst) {
+        if (out != null) {
+            dst.writeBytes(out);
+            out.release();
+            out = null;
+        }
+        dst.writeBytes(stage, 0, staged);
+        staged = 0;
+    }
+
     public boolean hasPending() {
         return staged > 0 || (out != null && out.isReadable());
     }

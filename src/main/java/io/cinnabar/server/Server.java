@@ -52,6 +52,7 @@ public final class Server {
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final List<Client> flushList = new ArrayList<>();
     private final LoopHandoffs handoffs = new LoopHandoffs();
+    private final SocketWriter socketWriter = new SocketWriter();
     private final List<CommandObserver> observers = new ArrayList<>();
     /** The observers that override each hook: most only look after a command, and every call counts. */
     private CommandObserver[] beforeObservers = {};
@@ -614,6 +615,9 @@ public final class Server {
 
     private void flush(Client c) {
         c.pendingFlush = false;
+        if (!c.isClosed() && !c.closeAfterReply() && socketWriter.trySend(c, stats)) {
+            return;
+        }
         ByteBuf out = c.reply().take();
         if (c.isClosed()) {
             if (out != null) {
