@@ -83,19 +83,6 @@ public final class GlibcTrig {
 
     /** sin(i/128) head and tail, cos(i/128) head and tail, for i = 0..110. */
     private static final double[] GRID = new double[111 * 4];
-    /** 1/sqrt of the centres of [0.5, 1) in 64 steps then [1, 2) in 64 steps. */
-    private static final double[] ROOT_SEEDS = new double[128];
-
-    /** Intervals of 1/256 from 0.125 to 0.96875. */
-    private static final int ASIN_INTERVALS = 216;
-    /**
-     * For interval g: its centre x0, asin's Taylor coefficients c1..cN at x0, then the tail and
-     * the head of asin(x0), the head a multiple of 2^-51; N = 6 up to 0.5, 7 up to 0.75, 8 up to
-     * 0.921875, 9, then 10.
-     */
-    private static final double[] ASIN_TABLE;
-    private static final int[] ASIN_OFFSET = new int[ASIN_INTERVALS];
-    private static final int[] ASIN_DEGREE = new int[ASIN_INTERVALS];
 
     static {
         BigInteger halfPi = GlibcTrigTables.pi().shiftRight(1);
@@ -110,30 +97,54 @@ public final class GlibcTrig {
             GRID[4 * i + 2] = GlibcTrigTables.nearest(cos);
             GRID[4 * i + 3] = GlibcTrigTables.tail(cos, GRID[4 * i + 2]);
         }
-        for (int i = 0; i < 128; i++) {
-            BigInteger centre = i < 64 ? GlibcTrigTables.dyadic(2 * i + 129, 8) : GlibcTrigTables.dyadic(2 * (i - 64) + 129, 7);
-            ROOT_SEEDS[i] = GlibcTrigTables.reciprocalSqrtSeed(centre);
-        }
-        int size = 0;
-        for (int g = 0; g < ASIN_INTERVALS; g++) {
-            ASIN_DEGREE[g] = g < 96 ? 6 : g < 160 ? 7 : g < 204 ? 8 : g < 212 ? 9 : 10;
-            ASIN_OFFSET[g] = size;
-            size += ASIN_DEGREE[g] + 3;
-        }
-        ASIN_TABLE = new double[size];
-        for (int g = 0; g < ASIN_INTERVALS; g++) {
-            BigInteger x0 = GlibcTrigTables.dyadic(2 * g + 65, 9);
-            int degree = ASIN_DEGREE[g];
-            int at = ASIN_OFFSET[g];
-            BigInteger[] c = GlibcTrigTables.asinTaylor(x0, degree);
-            ASIN_TABLE[at] = GlibcTrigTables.nearest(x0);
-            for (int k = 1; k <= degree; k++) {
-                ASIN_TABLE[at + k] = GlibcTrigTables.nearest(c[k]);
+    }
+
+    /**
+     * asin's tables, built on first use: most geo searches never need them (they only serve
+     * roots from 0.5, points about 6,700 km or more apart), and building them takes a tenth of a
+     * second.
+     */
+    private static final class AsinTables {
+        /** 1/sqrt of the centres of [0.5, 1) in 64 steps then [1, 2) in 64 steps. */
+        static final double[] ROOT_SEEDS = new double[128];
+
+        /** Intervals of 1/256 from 0.125 to 0.96875. */
+        static final int INTERVALS = 216;
+        /**
+         * For interval g: its centre x0, asin's Taylor coefficients c1..cN at x0, then the tail
+         * and the head of asin(x0), the head a multiple of 2^-51; N = 6 up to 0.5, 7 up to 0.75,
+         * 8 up to 0.921875, 9, then 10.
+         */
+        static final double[] TABLE;
+        static final int[] OFFSET = new int[INTERVALS];
+        static final int[] DEGREE = new int[INTERVALS];
+
+        static {
+            for (int i = 0; i < 128; i++) {
+                BigInteger centre = i < 64 ? GlibcTrigTables.dyadic(2 * i + 129, 8) : GlibcTrigTables.dyadic(2 * (i - 64) + 129, 7);
+                ROOT_SEEDS[i] = GlibcTrigTables.reciprocalSqrtSeed(centre);
             }
-            BigInteger asin = GlibcTrigTables.asin(x0);
-            double head = GlibcTrigTables.roundToMultiple(asin, 51);
-            ASIN_TABLE[at + degree + 1] = GlibcTrigTables.tail(asin, head);
-            ASIN_TABLE[at + degree + 2] = head;
+            int size = 0;
+            for (int g = 0; g < INTERVALS; g++) {
+                DEGREE[g] = g < 96 ? 6 : g < 160 ? 7 : g < 204 ? 8 : g < 212 ? 9 : 10;
+                OFFSET[g] = size;
+                size += DEGREE[g] + 3;
+            }
+            TABLE = new double[size];
+            for (int g = 0; g < INTERVALS; g++) {
+                BigInteger x0 = GlibcTrigTables.dyadic(2 * g + 65, 9);
+                int degree = DEGREE[g];
+                int at = OFFSET[g];
+                BigInteger[] c = GlibcTrigTables.asinTaylor(x0, degree);
+                TABLE[at] = GlibcTrigTables.nearest(x0);
+                for (int k = 1; k <= degree; k++) {
+                    TABLE[at + k] = GlibcTrigTables.nearest(c[k]);
+                }
+                BigInteger asin = GlibcTrigTables.asin(x0);
+                double head = GlibcTrigTables.roundToMultiple(asin, 51);
+                TABLE[at + degree + 1] = GlibcTrigTables.tail(asin, head);
+                TABLE[at + degree + 2] = head;
+            }
         }
     }
 
@@ -242,21 +253,22 @@ public final class GlibcTrig {
             int g = k < 0x3fd00000 ? (k & 0xfffff) >> 15
                     : k < 0x3fe00000 ? 32 + ((k & 0xfffff) >> 14)
                     : 96 + ((k & 0xfe000) >> 13);
-            int at = ASIN_OFFSET[g];
-            int degree = ASIN_DEGREE[g];
-            double xx = Math.abs(x) - ASIN_TABLE[at];
-            double q = ASIN_TABLE[at + degree];
+            double[] table = AsinTables.TABLE;
+            int at = AsinTables.OFFSET[g];
+            int degree = AsinTables.DEGREE[g];
+            double xx = Math.abs(x) - table[at];
+            double q = table[at + degree];
             for (int j = degree - 1; j >= 2; j--) {
-                q = Math.fma(q, xx, ASIN_TABLE[at + j]);
+                q = Math.fma(q, xx, table[at + j]);
             }
-            double p = Math.fma(q, xx * xx, ASIN_TABLE[at + degree + 1]);
-            double res = Math.fma(xx, ASIN_TABLE[at + 1], p) + ASIN_TABLE[at + degree + 2];
+            double p = Math.fma(q, xx * xx, table[at + degree + 1]);
+            double res = Math.fma(xx, table[at + 1], p) + table[at + degree + 2];
             return x > 0 ? res : -res;
         }
         if (k < 0x3ff00000) {
             double z = 0.5 * (x > 0 ? 1.0 - x : x + 1.0);
             int zk = (int) (Double.doubleToRawLongBits(z) >>> 32);
-            double t = ROOT_SEEDS[(zk & 0x1fffff) >> 14] * Math.scalb(1.0, 511 - (zk >> 21));
+            double t = AsinTables.ROOT_SEEDS[(zk & 0x1fffff) >> 14] * Math.scalb(1.0, 511 - (zk >> 21));
             double r = Math.fma(-(t * t), z, 1.0);
             t = Math.fma(Math.fma(Math.fma(RT3, r, RT2), r, RT1), r, RT0) * t;
             double c = z * t;
