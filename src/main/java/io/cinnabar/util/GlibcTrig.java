@@ -11,7 +11,7 @@ import java.math.BigInteger;
  * bits". Redis built against musl, macOS's libm or another glibc gives other last bits: glibc
  * before 2.34 still had asin's slow correctly rounding paths, sin and cos before 2.28 theirs, and
  * the same glibc on a CPU without FMA (or with {@code GLIBC_TUNABLES=glibc.cpu.hwcaps=-FMA})
- * runs the unfused build, which differs from the fused one in 2 to 10 results in 10^4. We follow
+ * runs the unfused build, which differs from the fused one in up to 12 results in 10^4. We follow
  * glibc 2.34+ with FMA because the official Docker image (Debian 12, glibc 2.36) and the
  * Debian/Ubuntu packages use it on today's servers. Checked against glibc 2.36; the arithmetic
  * is the same in glibc's 2019 and 2023 sources of sin/cos and in its 2023 source of asin.
@@ -237,7 +237,7 @@ public final class GlibcTrig {
     /**
      * glibc's evaluation of asin on every path, with our coefficients: bit for bit glibc's with
      * glibc's tuned values substituted, and with ours as close as GlibcTrigTest's javadoc
-     * reports per path (from 1 in 40000 on [0.5, 0.75) to 1 in 4 below 0.125, where glibc's
+     * reports per path (from 1 in 60000 on [0.5, 0.75) to 1 in 4 below 0.125, where glibc's
      * tuned series makes up for the terms it drops and the Taylor one does not).
      */
     static double asinGlibcEvaluation(double x) {
