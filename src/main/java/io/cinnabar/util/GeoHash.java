@@ -188,8 +188,8 @@ public final class GeoHash {
     }
 
     /**
-     * The haversine great circle distance in meters, as Redis 7.0 computes it. sin and cos are
-     * Java's; asin is rounded as glibc rounds it (see {@link RoundedTrig}).
+     * The haversine great circle distance in meters, as Redis 7.0 computes it, with glibc's sin,
+     * cos and asin as {@link GlibcTrig} reproduces them.
      */
     public static double distance(double lon1d, double lat1d, double lon2d, double lat2d) {
         return distanceFromRoot(haversineRoot(lon1d, lat1d, lon2d, lat2d));
@@ -197,7 +197,7 @@ public final class GeoHash {
 
     /** The distance whose {@link #haversineRoot} is root, as {@link #distance} computes it. */
     public static double distanceFromRoot(double root) {
-        return 2.0 * EARTH_RADIUS_IN_METERS * RoundedTrig.asin(root);
+        return 2.0 * EARTH_RADIUS_IN_METERS * GlibcTrig.asin(root);
     }
 
     /** sqrt of the haversine of the central angle between two points: distance = 2R asin(root). */
@@ -207,7 +207,7 @@ public final class GeoHash {
 
     /** The cosine of a latitude in degrees, as {@link #haversineRoot} takes it. */
     public static double cosLatitude(double latd) {
-        return Math.cos(degRad(latd));
+        return GlibcTrig.cos(degRad(latd));
     }
 
     /**
@@ -221,27 +221,27 @@ public final class GeoHash {
         double lon1r = degRad(lon1d);
         double lat2r = degRad(lat2d);
         double lon2r = degRad(lon2d);
-        double u = Math.sin((lat2r - lat1r) / 2);
+        double u = GlibcTrig.sin((lat2r - lat1r) / 2);
         if (Math.abs(u) > cutoff) {
             return Double.POSITIVE_INFINITY;
         }
-        double v = Math.sin((lon2r - lon1r) / 2);
-        return Math.sqrt(u * u + cosLat1 * Math.cos(lat2r) * v * v);
+        double v = GlibcTrig.sin((lon2r - lon1r) / 2);
+        return Math.sqrt(u * u + cosLat1 * GlibcTrig.cos(lat2r) * v * v);
     }
 
     /** Margin within which Math.asin's ulp could flip a comparison with a limit. */
     private static final double DECISION_MARGIN = 1e-12;
 
     /**
-     * {@code distanceFromRoot(root) > limit}, as Redis decides it; the correctly rounded asin is
-     * only paid for when the fast estimate is too close to the limit to tell.
+     * {@code distanceFromRoot(root) > limit}, as Redis decides it; Math.asin, which is within an
+     * ulp or two of glibc's, decides unless it is too close to the limit to tell.
      */
     private static boolean rootFartherThan(double root, double limit) {
         double estimate = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(root);
         if (Math.abs(estimate - limit) > DECISION_MARGIN * Math.max(estimate, limit)) {
             return estimate > limit;
         }
-        return 2.0 * EARTH_RADIUS_IN_METERS * RoundedTrig.asin(root) > limit;
+        return distanceFromRoot(root) > limit;
     }
 
     /**
@@ -343,8 +343,8 @@ public final class GeoHash {
          */
         public void compute(double longitude, double latitude, double halfWidth, double halfHeight, double radiusMeters) {
             double latDelta = radDeg(halfHeight / EARTH_RADIUS_IN_METERS);
-            double longDeltaTop = radDeg(halfWidth / EARTH_RADIUS_IN_METERS / Math.cos(degRad(latitude + latDelta)));
-            double longDeltaBottom = radDeg(halfWidth / EARTH_RADIUS_IN_METERS / Math.cos(degRad(latitude - latDelta)));
+            double longDeltaTop = radDeg(halfWidth / EARTH_RADIUS_IN_METERS / GlibcTrig.cos(degRad(latitude + latDelta)));
+            double longDeltaBottom = radDeg(halfWidth / EARTH_RADIUS_IN_METERS / GlibcTrig.cos(degRad(latitude - latDelta)));
             boolean southern = latitude < 0;
             double minLon = southern ? longitude - longDeltaBottom : longitude - longDeltaTop;
             double maxLon = southern ? longitude + longDeltaBottom : longitude + longDeltaTop;
