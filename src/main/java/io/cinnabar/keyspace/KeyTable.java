@@ -182,6 +182,12 @@ public final class KeyTable {
     /** Addresses one entry: which table and which slot, valid until the next write. */
     private Table foundTable;
     private int foundSlot;
+    /**
+     * The key array whose lookup or insert located the found entry, while that entry stays where
+     * it was found. A command looks its key up several times (a read, then the write's
+     * lookupWrite, then modified); with the same array, the later lookups are this comparison.
+     */
+    private byte[] foundFor;
 
     private Table t0 = new Table(MIN_SIZE);
     private Table t1;            // the table being filled during a rehash, else null
@@ -214,6 +220,9 @@ public final class KeyTable {
 
     /** Finds the key; on success {@link #value()}, {@link #expire()} etc. read the found entry. */
     public boolean find(byte[] key) {
+        if (key == foundFor && foundTable != null) {
+            return true;
+        }
         return find(key, hash(key));
     }
 
@@ -225,6 +234,7 @@ public final class KeyTable {
         if (slot >= 0) {
             foundTable = t0;
             foundSlot = slot;
+            foundFor = key;
             return true;
         }
         if (t1 != null) {
@@ -232,10 +242,12 @@ public final class KeyTable {
             if (slot >= 0) {
                 foundTable = t1;
                 foundSlot = slot;
+                foundFor = key;
                 return true;
             }
         }
         foundTable = null;
+        foundFor = null;
         return false;
     }
 
@@ -292,6 +304,7 @@ public final class KeyTable {
         t.release(slot);
         t.used--;
         foundTable = null;
+        foundFor = null;
     }
 
     // ---------------------------------------------------------------- writes
@@ -319,6 +332,7 @@ public final class KeyTable {
         }
         foundSlot = target.insert(key, hash, value, expire, clock, size);
         foundTable = target;
+        foundFor = key;
         if (expire != NO_EXPIRE) {
             volatileCount++;
         }
@@ -331,6 +345,7 @@ public final class KeyTable {
         volatileCount = 0;
         expireCursor = 0;
         foundTable = null;
+        foundFor = null;
     }
 
     // ---------------------------------------------------------------- resizing
@@ -396,6 +411,7 @@ public final class KeyTable {
     }
 
     private void moveBucket(int b) {
+        foundFor = null; // the found entry may move to another slot
         Table from = t0;
         Table to = t1;
         int e = (int) from.buckets[b];

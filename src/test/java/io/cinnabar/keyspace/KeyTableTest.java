@@ -179,6 +179,86 @@ class KeyTableTest {
         assertMatches(model, t);
     }
 
+    /**
+     * A lookup with the same key array as the one that located the found entry is answered from
+     * it. Commands repeat lookups with their argument arrays, so the operations here reuse one
+     * array per key, interleaved with inserts, removals of other keys and rehash steps, any of
+     * which may move or drop the found entry.
+     */
+    @Test
+    void repeatedLookupsWithTheSameKeyArrayFollowEveryChange() {
+        Random rnd = new Random(11);
+        KeyTable t = new KeyTable();
+        Map<String, String> model = new HashMap<>();
+        Map<String, byte[]> arrays = new HashMap<>();
+        for (int step = 0; step < 300_000; step++) {
+            int universe = (step / 30_000) % 2 == 0 ? 20_000 : 300;
+            String key = "k" + rnd.nextInt(universe);
+            byte[] array = arrays.computeIfAbsent(key, KeyTableTest::k);
+            int op = rnd.nextInt(12);
+            if (op < 4) { // write: find, then update or insert, then find again as modified() does
+                String value = key + "@" + step;
+                if (t.find(array)) {
+                    t.setValue(value);
+                } else {
+                    t.insert(array, value, KeyTable.NO_EXPIRE, 0, 1);
+                }
+                model.put(key, value);
+                assertTrue(t.find(array), key);
+                assertEquals(value, t.value(), key);
+            } else if (op < 7) {
+                boolean present = t.find(array);
+                assertEquals(model.containsKey(key), present, key);
+                if (present) {
+                    t.removeFound();
+                    model.remove(key);
+                    assertFalse(t.find(array), key);
+                }
+            } else if (op < 10) {
+                assertEquals(model.containsKey(key), t.find(array), key);
+                if (model.containsKey(key)) {
+                    assertEquals(model.get(key), t.value(), key);
+                    assertArrayEquals(array, t.foundKey(), key);
+                }
+            } else if (!t.rehash(1 + rnd.nextInt(8))) {
+                t.maybeShrink();
+            }
+        }
+        assertEquals(model.size(), t.size());
+        for (Map.Entry<String, String> e : model.entrySet()) {
+            assertTrue(t.find(arrays.get(e.getKey())), e.getKey());
+            assertEquals(e.getValue(), t.value());
+        }
+    }
+
+    @Test
+    void aLookupAfterARehashMovedTheFoundEntryFindsItWhereItWent() {
+        KeyTable t = new KeyTable();
+        List<byte[]> arrays = new ArrayList<>();
+        for (int i = 0; !t.isRehashing(); i++) {
+            byte[] key = k("key" + i);
+            arrays.add(key);
+            t.insert(key, "v" + i, KeyTable.NO_EXPIRE, 0, 1);
+        }
+        int checked = 0;
+        for (int i = 0; i < arrays.size() && t.isRehashing(); i += 7) {
+            assertTrue(t.find(arrays.get(i)));
+            t.rehash(4); // may move the entry just found to the new table
+            assertTrue(t.find(arrays.get(i)));
+            assertEquals("v" + i, t.value());
+            assertArrayEquals(arrays.get(i), t.foundKey());
+            checked++;
+        }
+        byte[] last = arrays.get(0);
+        assertTrue(t.find(last));
+        while (t.rehash(1 << 16)) {
+            // finish moving, the found entry's bucket included
+        }
+        assertTrue(t.find(last));
+        assertEquals("v0", t.value());
+        assertTrue(checked > 0);
+    }
+
     @Test
     void randomKeyReturnsEveryKeyAndOnlyLiveOnes() {
         KeyTable t = new KeyTable();
