@@ -176,11 +176,17 @@ class EvictionTest {
             long limit = usedMemory(c) - 100_000;
             c.call("CONFIG", "SET", "maxmemory-policy", "volatile-ttl", "maxmemory", Long.toString(limit));
             c.call("SET", "one", "more");
-            // the pool picks the best of its samples, not the global best: evictions crowd at the
-            // nearest expiries, and the farther half all survives
+            // The pool picks the best of its samples, not the global best: evictions crowd at the
+            // nearest expiries. A far key can still go when a round's pool holds only far ones:
+            // the first round fills an empty pool from 5 draws, all from the farther half 1 time
+            // in 32, and Redis evicts the best of those too. So nearly all of the farther half
+            // survives, and of the farthest quarter all but (very rarely) one or two.
             int nearestAlive = count(c, "t:", 0, 500);
             assertTrue(nearestAlive < 250, "of the 500 nearest expiries " + nearestAlive + " survive");
-            assertEquals(1_000, count(c, "t:", 1_000, 2_000));
+            int fartherAlive = count(c, "t:", 1_000, 2_000);
+            assertTrue(fartherAlive >= 990, "of the farther 1000 only " + fartherAlive + " survive");
+            int farthestAlive = count(c, "t:", 1_500, 2_000);
+            assertTrue(farthestAlive >= 495, "of the farthest 500 only " + farthestAlive + " survive");
         }
     }
 
