@@ -85,4 +85,10 @@ out="$repo/bench/results/compare-$(date +%Y%m%d-%H%M%S)-$(hostname -s).txt"
   echo "# machine: $(nproc) vCPU, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 } | tee "$out"
 bash "$bench_sh" compare "$target_cmd" "$port" 2>&1 | tee -a "$out"
+# The headline ratio divides median rates, which drift with the machine between rounds; the
+# median of each round's back-to-back pair is the steadier figure (see bench/README.md).
+raw_csv=$(sed -n 's/^# raw csv: \([^ ]*\).*/\1/p' "$out" | tail -1)
+if [ -n "$raw_csv" ] && [ -f "$raw_csv" ] && command -v python3 >/dev/null 2>&1; then
+  { echo; echo "== paired rounds (bench/pair-ratios.py)"; python3 "$repo/bench/pair-ratios.py" "$raw_csv"; } | tee -a "$out"
+fi
 echo "# saved to $out"
