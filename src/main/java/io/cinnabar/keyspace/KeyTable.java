@@ -183,9 +183,10 @@ public final class KeyTable {
     private Table foundTable;
     private int foundSlot;
     /**
-     * The key array whose lookup or insert located the found entry, while that entry stays where
-     * it was found. A command looks its key up several times (a read, then the write's
-     * lookupWrite, then modified); with the same array, the later lookups are this comparison.
+     * The key array whose lookup or insert located the found entry; meaningful while there is one
+     * and it stays where it was found (a rehash move clears this). A command looks its key up
+     * several times (a read, then the write's lookupWrite, then modified); with the same array,
+     * the later lookups are this comparison.
      */
     private byte[] foundFor;
 
@@ -247,7 +248,6 @@ public final class KeyTable {
             }
         }
         foundTable = null;
-        foundFor = null;
         return false;
     }
 
@@ -304,7 +304,6 @@ public final class KeyTable {
         t.release(slot);
         t.used--;
         foundTable = null;
-        foundFor = null;
     }
 
     // ---------------------------------------------------------------- writes
@@ -345,7 +344,6 @@ public final class KeyTable {
         volatileCount = 0;
         expireCursor = 0;
         foundTable = null;
-        foundFor = null;
     }
 
     // ---------------------------------------------------------------- resizing

@@ -77,13 +77,8 @@ public final class ReplyWriter {
         return b;
     }
 
-    /** Bytes written since the last take or drain. */
-    public int pendingBytes() {
-        return staged + (out == null ? 0 : out.readableBytes());
-    }
-
     /**
-     * Moves the pending output into dst, which has room for {@link #pendingBytes()}, leaving
+     * Moves the pending output into dst, which has room for {@link #mark()} bytes, leaving
      * nothing pending: a reply written straight to the socket needs no buffer of its own.
      */
     public void drainTo(ByteBuf dst) {

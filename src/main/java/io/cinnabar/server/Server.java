@@ -52,7 +52,7 @@ public final class Server {
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final List<Client> flushList = new ArrayList<>();
     private final LoopHandoffs handoffs = new LoopHandoffs();
-    private final SocketWriter socketWriter = new SocketWriter();
+    private final SocketWriter socketWriter = new SocketWriter(stats);
     private final List<CommandObserver> observers = new ArrayList<>();
     /** The observers that override each hook: most only look after a command, and every call counts. */
     private CommandObserver[] beforeObservers = {};
@@ -615,7 +615,7 @@ public final class Server {
 
     private void flush(Client c) {
         c.pendingFlush = false;
-        if (!c.isClosed() && !c.closeAfterReply() && socketWriter.trySend(c, stats)) {
+        if (!c.isClosed() && !c.closeAfterReply() && socketWriter.trySend(c)) {
             return;
         }
         ByteBuf out = c.reply().take();

@@ -26,14 +26,19 @@ final class SocketWriter {
     /** Written by address: Socket.send(ByteBuffer) asks JNI for the address on every call. */
     private final ByteBuf scratch = Unpooled.directBuffer(SCRATCH_BYTES, SCRATCH_BYTES);
     private final boolean usable = scratch.hasMemoryAddress();
+    private final ServerStats stats;
+
+    SocketWriter(ServerStats stats) {
+        this.stats = stats;
+    }
 
     /**
      * Sends the client's pending output if this thread is its channel's loop and the channel can
      * be written directly; false leaves the output untouched for the Netty path.
      */
-    boolean trySend(Client c, ServerStats stats) {
+    boolean trySend(Client c) {
         ReplyWriter reply = c.reply();
-        int n = reply.pendingBytes();
+        int n = reply.mark(); // all of it is pending: each flush takes or drains the whole output
         if (n == 0 || n > SCRATCH_BYTES || !usable) {
             return false;
         }
