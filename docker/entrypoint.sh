@@ -1,5 +1,5 @@
 #!/bin/sh
-# Container entry point: java $JAVA_OPTS -jar /opt/cinnabar/cinnabar.jar [config] [--option value ...]
+# Container entry point: java ${JAVA_OPTS:-$(cat /opt/cinnabar/jvm-options)} -jar /opt/cinnabar/cinnabar.jar [config] [--option value ...]
 #
 # - If /usr/local/etc/cinnabar/redis.conf exists (mounted), it is the config file, and any
 #   arguments are applied after it, as redis-server does with options after a config path.
@@ -19,6 +19,6 @@ else
   set -- --protected-mode no "$@"
 fi
 
-# JAVA_OPTS is split on spaces on purpose (several flags in one variable).
+# The flags are split on spaces on purpose (several flags in one variable).
 # shellcheck disable=SC2086
-exec java ${JAVA_OPTS:-} -jar "$JAR" "$@"
+exec java ${JAVA_OPTS:-$(cat /opt/cinnabar/jvm-options)} -jar "$JAR" "$@"
