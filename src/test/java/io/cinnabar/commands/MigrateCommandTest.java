@@ -134,6 +134,10 @@ class MigrateCommandTest {
                 {"MIGRATE", "", port, "k2", "0", "500"},
                 {"MIGRATE", HOST, "-1", "k2", "0", "500"},
                 {"EXISTS", "k2"},
+                {"EVAL", "return redis.call('MIGRATE', ARGV[1], ARGV[2], 'k2', 0, 5000, 'AUTH', ARGV[3])", "0", HOST, port, PASSWORD},
+                {"SET", "k2", "again"},
+                {"EVAL", "return redis.pcall('MIGRATE', ARGV[1], ARGV[2], 'k2', 0, 5000, 'AUTH', ARGV[3])", "0", HOST, port, PASSWORD},
+                {"EXISTS", "k2"},
             };
             for (String[] step : steps) {
                 transcript.add(String.join(" ", step).replace(deadPort, "<unused port>").replace(port, "<target port>")
@@ -232,6 +236,29 @@ class MigrateCommandTest {
                     int before = accepted;
                     Poll.until(() -> rude.accepted() == before + 2);
                     accepted = rude.accepted();
+                }
+            }
+        }
+    }
+
+    /** A cached connection the target has since closed costs nothing: Redis retries on a new one. */
+    @Test
+    void aCachedConnectionTheTargetClosedIsReplacedOnTheNextCall() {
+        for (int sourcePort : new int[] {redisSource.port(), cinnabarSource.port()}) {
+            for (int targetPort : new int[] {redisTarget.port(), cinnabarTarget.port()}) {
+                try (RespClient src = new RespClient(HOST, sourcePort); RespClient target = new RespClient(HOST, targetPort)) {
+                    target.call("AUTH", PASSWORD);
+                    target.call("FLUSHALL");
+                    String port = Integer.toString(targetPort);
+                    src.call("MSET", "r1", "1", "r2", "2");
+                    assertEquals("+OK\r\n", src.callText("MIGRATE", HOST, port, "r1", "0", "5000", "AUTH", PASSWORD));
+                    String cached = infoField(src, "migrate_cached_sockets");
+                    // every other connection of the target goes, the cached MIGRATE one with them
+                    assertTrue((Long) target.callValue("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes") >= 1);
+                    assertEquals("+OK\r\n", src.callText("MIGRATE", HOST, port, "r2", "0", "5000", "AUTH", PASSWORD),
+                            sourcePort + " -> " + targetPort);
+                    assertEquals(":2\r\n", target.callText("EXISTS", "r1", "r2"));
+                    assertEquals(cached, infoField(src, "migrate_cached_sockets"), "the new connection replaces the old");
                 }
             }
         }
