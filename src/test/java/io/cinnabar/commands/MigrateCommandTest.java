@@ -120,6 +120,12 @@ class MigrateCommandTest {
                 {"EXISTS", "a"}, {"EXISTS", "busy"}, {"EXISTS", "c"},
                 {"MIGRATE", HOST, port, "busy", "1", "5000", "AUTH", PASSWORD},
                 {"MIGRATE", HOST, port, "x2", "99", "5000", "AUTH", PASSWORD},
+                // after an error the selected database is unknown (-1), so Redis sends no SELECT for
+                // database -1 and the key lands in the one the connection last selected: 1
+                {"SET", "x3", "y"},
+                {"MIGRATE", HOST, port, "x3", "-1", "5000", "AUTH", PASSWORD},
+                {"SET", "dup", "d"},
+                {"MIGRATE", HOST, port, "", "0", "5000", "REPLACE", "AUTH", PASSWORD, "KEYS", "dup", "dup"},
                 {"MIGRATE", HOST, port, "x2", "0", "5000", "AUTH", PASSWORD, "REPLACE"},
                 {"MIGRATE", HOST, port, "k2", "0", "5000", "BOGUS"},
                 {"MIGRATE", HOST, port, "k2", "0", "5000", "AUTH"},
