@@ -46,6 +46,8 @@ public final class MigrateCommand {
     private final Param.Bool compression;
     private final Server server;
     private boolean closesAtShutdown;
+    /** Each reply line from the target, read into Redis's 1 KB; data thread only. */
+    private final byte[] line = new byte[REPLY_LINE_BYTES];
 
     private MigrateCommand(Server server) {
         this.server = server;
@@ -60,52 +62,58 @@ public final class MigrateCommand {
         server.info().overrideField("migrate_cached_sockets", () -> Integer.toString(m.sockets.size()));
     }
 
-    /** What the arguments after the timeout ask for. */
-    private static final class Options {
+    /** One call: what its arguments ask for, then the keys found and their RESTORE commands. */
+    private static final class Migration {
+        String host;
+        String port;
+        long dbid;
+        long timeout;
         boolean copy;
         boolean replace;
         byte[] username;
         byte[] password;
         int firstKey = 3;
         int keyCount = 1;
+        byte[][] keys;
+        int found;
+        byte[] restores;
     }
 
     private void migrate(CommandContext ctx) {
-        Options o = parseOptions(ctx);
-        long timeout = ctx.argLong(5);
-        long dbid = ctx.argLong(4);
-        if (timeout <= 0) {
-            timeout = 1000;
+        Migration m = parseOptions(ctx);
+        m.timeout = ctx.argLong(5);
+        m.dbid = ctx.argLong(4);
+        if (m.timeout <= 0) {
+            m.timeout = 1000;
         }
         Database db = ctx.db();
-        byte[][] keys = new byte[o.keyCount][];
-        Object[] values = new Object[o.keyCount];
-        int found = 0;
-        for (int i = 0; i < o.keyCount; i++) {
-            byte[] key = ctx.arg(o.firstKey + i);
+        m.keys = new byte[m.keyCount][];
+        Object[] values = new Object[m.keyCount];
+        for (int i = 0; i < m.keyCount; i++) {
+            byte[] key = ctx.arg(m.firstKey + i);
             Object value = db.get(key);
             if (value != null) {
-                keys[found] = key;
-                values[found++] = value;
+                m.keys[m.found] = key;
+                values[m.found++] = value;
             }
         }
-        if (found == 0) {
+        if (m.found == 0) {
             // nothing to move is no error: the key has often just expired
             ctx.reply.simple("NOKEY");
             return;
         }
-        byte[] restores = restoreCommands(db, keys, values, found, o.replace);
-        String host = new String(ctx.arg(1), StandardCharsets.ISO_8859_1);
-        String port = new String(ctx.arg(2), StandardCharsets.ISO_8859_1);
+        m.restores = restoreCommands(db, m.keys, values, m.found, m.replace);
+        m.host = new String(ctx.arg(1), StandardCharsets.ISO_8859_1);
+        m.port = new String(ctx.arg(2), StandardCharsets.ISO_8859_1);
         for (boolean mayRetry = true; ; mayRetry = false) {
-            if (attempt(ctx, host, port, dbid, timeout, o, keys, found, restores, mayRetry)) {
+            if (attempt(ctx, m, mayRetry)) {
                 return;
             }
         }
     }
 
-    private static Options parseOptions(CommandContext ctx) {
-        Options o = new Options();
+    private static Migration parseOptions(CommandContext ctx) {
+        Migration o = new Migration();
         for (int i = 6; i < ctx.argc(); i++) {
             int more = ctx.argc() - 1 - i;
             if (ctx.argIs(i, "copy")) {
@@ -137,73 +145,70 @@ public final class MigrateCommand {
      * again on a fresh connection. Redis retries once when a connection fails before the target
      * acknowledged anything, which is what a cached connection the target closed looks like.
      */
-    private boolean attempt(CommandContext ctx, String host, String port, long dbid, long timeout, Options o,
-            byte[][] keys, int count, byte[] restores, boolean mayRetry) {
+    private boolean attempt(CommandContext ctx, Migration m, boolean mayRetry) {
         MigrateSockets.Link link;
         try {
-            link = sockets.get(host, port, System.currentTimeMillis());
+            link = sockets.get(m.host, m.port, System.currentTimeMillis());
         } catch (IOException e) {
             throw new CommandError(CONNECT_ERROR);
         }
         closeAtShutdown();
-        boolean select = link.selectedDb != dbid;
+        boolean select = link.selectedDb != m.dbid;
         RespRequest prefix = new RespRequest(64);
-        if (o.password != null) {
-            prefix.array(o.username != null ? 3 : 2).bulk(AUTH);
-            if (o.username != null) {
-                prefix.bulk(o.username);
+        if (m.password != null) {
+            prefix.array(m.username != null ? 3 : 2).bulk(AUTH);
+            if (m.username != null) {
+                prefix.bulk(m.username);
             }
-            prefix.bulk(o.password);
+            prefix.bulk(m.password);
         }
         if (select) {
-            prefix.array(2).bulk(SELECT).bulk(Rewrites.decimal(dbid));
+            prefix.array(2).bulk(SELECT).bulk(Rewrites.decimal(m.dbid));
         }
         try {
-            link.write(prefix.bytes, prefix.length, timeout);
-            link.write(restores, restores.length, timeout);
+            link.write(prefix.bytes, prefix.length, m.timeout);
+            link.write(m.restores, m.restores.length, m.timeout);
         } catch (IOException e) {
             return failed(link, e, mayRetry, WRITE_ERROR);
         }
-        byte[] authReply = new byte[REPLY_LINE_BYTES];
-        byte[] selectReply = new byte[REPLY_LINE_BYTES];
-        int authLength = 0;
-        int selectLength = 0;
+        String prefixError;
         try {
-            if (o.password != null) {
-                authLength = link.readLine(authReply, timeout);
-            }
-            if (select) {
-                selectLength = link.readLine(selectReply, timeout);
-            }
+            String authError = m.password != null ? errorIn(link.readLine(line, m.timeout)) : null;
+            String selectError = select ? errorIn(link.readLine(line, m.timeout)) : null;
+            prefixError = authError != null ? authError : selectError;
         } catch (IOException e) {
             return failed(link, e, mayRetry, READ_ERROR);
         }
-        boolean authFailed = authLength > 0 && authReply[0] == '-';
-        boolean selectFailed = selectLength > 0 && selectReply[0] == '-';
-        byte[] reply = new byte[REPLY_LINE_BYTES];
+        return takeRestoreReplies(ctx, m, link, prefixError, mayRetry);
+    }
+
+    /**
+     * Reads a RESTORE reply per key and deletes each acknowledged key here (unless COPY). A failed
+     * AUTH or SELECT fails every key, and the first error is the reply, as in Redis.
+     */
+    private boolean takeRestoreReplies(CommandContext ctx, Migration m, MigrateSockets.Link link, String prefixError,
+            boolean mayRetry) {
         String targetError = null;
         IOException readFailure = null;
-        byte[][] moved = new byte[count + 1][];
+        byte[][] moved = new byte[m.found + 1][];
         int movedCount = 0;
         Database db = ctx.db();
         int acknowledged = 0;
-        for (; acknowledged < count; acknowledged++) {
-            int length;
+        for (; acknowledged < m.found; acknowledged++) {
+            String error;
             try {
-                length = link.readLine(reply, timeout);
+                error = errorIn(link.readLine(line, m.timeout));
             } catch (IOException e) {
                 readFailure = e;
                 break;
             }
-            boolean restoreFailed = length > 0 && reply[0] == '-';
-            if (authFailed || selectFailed || restoreFailed) {
+            if (prefixError != null || error != null) {
                 if (targetError == null) {
                     link.selectedDb = -1; // the target's selected database is no longer known
-                    targetError = authFailed ? text(authReply, authLength)
-                            : selectFailed ? text(selectReply, selectLength) : text(reply, length);
+                    targetError = prefixError != null ? prefixError : error;
                 }
-            } else if (!o.copy) {
-                byte[] key = keys[acknowledged];
+            } else if (!m.copy) {
+                byte[] key = m.keys[acknowledged];
                 db.delete(key);
                 db.notify(KeyEvents.GENERIC, "del", key);
                 moved[++movedCount] = key;
@@ -227,9 +232,14 @@ public final class MigrateCommand {
         if (readFailure != null) {
             throw new CommandError(READ_ERROR);
         }
-        link.selectedDb = dbid;
+        link.selectedDb = m.dbid;
         ctx.reply.ok();
         return true;
+    }
+
+    /** The text after the '-' when the reply line just read is an error, else null. */
+    private String errorIn(int length) {
+        return length > 0 && line[0] == '-' ? new String(line, 1, length - 1, StandardCharsets.ISO_8859_1) : null;
     }
 
     /** Closes the connection after an I/O failure; retries unless it timed out or was the retry. */
@@ -267,11 +277,6 @@ public final class MigrateCommand {
             }
         }
         return request.bytes.length == request.length ? request.bytes : Arrays.copyOf(request.bytes, request.length);
-    }
-
-    /** The error line after its '-', as text for the reply (bytes kept as they are). */
-    private static String text(byte[] line, int length) {
-        return new String(line, 1, length - 1, StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] ascii(String s) {

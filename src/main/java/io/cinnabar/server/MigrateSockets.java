@@ -95,7 +95,7 @@ public final class MigrateSockets {
         }
         Link link = it.next();
         it.remove();
-        link.closeChannel();
+        link.close();
     }
 
     /** Forgets and closes a link; a link already closed is ignored. */
@@ -103,7 +103,7 @@ public final class MigrateSockets {
         if (links.get(link.name) == link) {
             links.remove(link.name);
         }
-        link.closeChannel();
+        link.close();
     }
 
     /** Closes the links unused for more than 10 seconds. */
@@ -145,20 +145,20 @@ public final class MigrateSockets {
         Link(String name, InetSocketAddress address) throws IOException {
             this.name = name;
             channel = SocketChannel.open();
+            Selector opened = null;
             try {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                selector = Selector.open();
+                opened = Selector.open();
+                key = channel.register(opened, 0);
             } catch (IOException e) {
+                if (opened != null) {
+                    opened.close();
+                }
                 channel.close();
                 throw e;
             }
-            try {
-                key = channel.register(selector, 0);
-            } catch (IOException e) {
-                closeQuietly();
-                throw e;
-            }
+            selector = opened;
             try {
                 connecting = !channel.connect(address);
             } catch (IOException e) {
@@ -246,22 +246,16 @@ public final class MigrateSockets {
             key.interestOps(0);
         }
 
-        void closeChannel() {
-            closeQuietly();
+        void close() {
+            closeQuietly(channel);
+            closeQuietly(selector);
         }
 
-        private void closeQuietly() {
+        private static void closeQuietly(java.io.Closeable resource) {
             try {
-                channel.close();
+                resource.close();
             } catch (IOException ignored) {
-                // nothing more to release
-            }
-            if (selector != null) {
-                try {
-                    selector.close();
-                } catch (IOException ignored) {
-                    // nothing more to release
-                }
+                // a failed close leaves nothing to retry on
             }
         }
     }
