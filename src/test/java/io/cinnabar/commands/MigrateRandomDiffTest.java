@@ -30,6 +30,7 @@ class MigrateRandomDiffTest {
         long seed = Long.getLong("migrateSeed", 20261130L);
         Random r = new Random(seed);
         List<String> mismatches = new ArrayList<>();
+        java.util.Set<String> outcomes = new java.util.TreeSet<>();
         try (RedisOracle redisSource = RedisOracle.start(); RedisOracle redisTarget = RedisOracle.start();
                 CinnabarFixture cinnabarSource = CinnabarFixture.start();
                 CinnabarFixture cinnabarTarget = CinnabarFixture.start("requirepass " + PASSWORD);
@@ -47,6 +48,9 @@ class MigrateRandomDiffTest {
                 RespClient ourClient = onTarget ? ourTarget : ours;
                 RespClient.Reply expected = theirClient.call(withPort(command, theirPort));
                 RespClient.Reply actual = ourClient.call(withPort(command, ourPort));
+                if (command[0].equals("MIGRATE")) {
+                    outcomes.add(outcome(expected.text()));
+                }
                 if (!Arrays.equals(expected.raw, actual.raw)) {
                     mismatches.add("#" + i + (onTarget ? " on the target: " : ": ") + String.join(" ", command)
                             + "\n    redis:    " + expected + "\n    cinnabar: " + actual);
@@ -67,6 +71,18 @@ class MigrateRandomDiffTest {
             }
         }
         assertTrue(mismatches.isEmpty(), () -> "seed " + seed + ":\n" + String.join("\n", mismatches));
+        assertTrue(outcomes.containsAll(List.of("+OK", "+NOKEY", "BUSYKEY", "WRONGPASS", "DB index")),
+                () -> "seed " + seed + " left out some outcome of MIGRATE: " + outcomes);
+    }
+
+    /** What kind of reply a MIGRATE got, so the run is known to have met each. */
+    private static String outcome(String reply) {
+        for (String kind : new String[] {"BUSYKEY", "WRONGPASS", "DB index"}) {
+            if (reply.contains(kind)) {
+                return kind;
+            }
+        }
+        return reply.trim();
     }
 
     private static String key(Random r) {
