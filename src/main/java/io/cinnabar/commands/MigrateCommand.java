@@ -20,9 +20,9 @@ import java.util.Arrays;
  * [AUTH2 username password] [KEYS key ...], as Redis 7.0's cluster.c: the keys travel as
  * {@code RESTORE key ttl payload [REPLACE]} with the DUMP payload and the remaining time to live,
  * preceded by AUTH when given and by SELECT when the cached connection has not selected the
- * database yet, all pipelined in one write; each acknowledged key is then deleted here (unless
- * COPY) and the call propagates as DEL of those keys. Redis sends RESTORE-ASKING instead only
- * with cluster-enabled, which Cinnabar does not have.
+ * database yet, all sent before the first reply is read; each acknowledged key is then deleted
+ * here (unless COPY) and the call propagates as DEL of those keys. Redis sends RESTORE-ASKING
+ * instead only with cluster-enabled, which Cinnabar does not have.
  *
  * <p>The network I/O happens synchronously on the data thread, bounded by the timeout for each
  * step, exactly as Redis does it on its main thread: the command is atomic, so no other command
