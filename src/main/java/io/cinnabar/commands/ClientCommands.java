@@ -9,6 +9,7 @@ import io.cinnabar.server.OutputLimits;
 import io.cinnabar.server.Server;
 import io.cinnabar.server.Tracking;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.channel.unix.UnixChannel;
 import java.nio.charset.StandardCharsets;
@@ -160,6 +161,25 @@ public final class ClientCommands {
         ctx.reply.verbatim(out.toString(), "txt");
     }
 
+    /** The size of the reply buffer every Redis client has before it chains blocks (PROTO_REPLY_CHUNK_BYTES). */
+    private static final int FIXED_REPLY_BUFFER = 16 * 1024;
+
+    /**
+     * CLIENT LIST's oll. Redis's obl is the bytes waiting in a client's fixed 16 KB reply buffer
+     * and oll the number of blocks in the reply list chained after it. Our replies are staged for
+     * the current batch in the client's ReplyWriter, then written to the socket, and what the
+     * socket does not take waits in Netty's outbound queue, one entry per flushed batch. So obl
+     * is the staged bytes up to 16 KB; oll counts one block for staged bytes beyond those (they
+     * sit in one growing buffer) plus one for each batch Netty still queues. A client that stops
+     * reading shows obl=0 and oll growing, as in Redis, whose fixed buffer is written first.
+     * Read from the data thread while the channel's loop may be writing: a snapshot, like omem.
+     */
+    private static int replyBlocks(Client c, int staged) {
+        int blocks = staged > FIXED_REPLY_BUFFER ? 1 : 0;
+        ChannelOutboundBuffer queued = c.channel().unsafe().outboundBuffer();
+        return queued == null ? blocks : blocks + queued.size();
+    }
+
     /** One CLIENT LIST line, with Redis 7.0's fields in its order and 7.2's lib-name/lib-ver at the end. */
     static String describe(CommandContext ctx, Client c) {
         long now = System.currentTimeMillis();
@@ -175,6 +195,7 @@ public final class ClientCommands {
         }
         int qbufFree = current ? Math.max(0, 20474 - qbuf) : 0;
         int rbs = 1024;
+        int staged = c.reply().mark();
         long omem = OutputLimits.pendingBytes(c);
         long totMem = 1800 + qbuf + qbufFree + argvMem + rbs + omem;
         String cmd = c.lastCommand() == null ? "NULL" : c.lastCommand().name;
@@ -197,7 +218,9 @@ public final class ClientCommands {
                 .append(" argv-mem=").append(argvMem)
                 .append(" multi-mem=").append(c.transaction() == null ? 0 : c.transaction().memory())
                 .append(" rbs=").append(rbs)
-                .append(" rbp=0 obl=0 oll=0 omem=").append(omem)
+                .append(" rbp=0 obl=").append(Math.min(staged, FIXED_REPLY_BUFFER))
+                .append(" oll=").append(replyBlocks(c, staged))
+                .append(" omem=").append(omem)
                 .append(" tot-mem=").append(totMem)
                 .append(" events=r")
                 .append(" cmd=").append(cmd)

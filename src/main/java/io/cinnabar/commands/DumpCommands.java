@@ -16,8 +16,8 @@ import io.cinnabar.server.Server;
 
 /**
  * DUMP and RESTORE, as Redis 7.0's cluster.c: values travel in Redis's own RDB serialization
- * ({@link DumpPayload}), so payloads move both ways between Redis and Cinnabar. MIGRATE is not
- * implemented.
+ * ({@link DumpPayload}), so payloads move both ways between Redis and Cinnabar. MIGRATE, which
+ * sends such payloads to another server, is {@link MigrateCommand}.
  */
 public final class DumpCommands {
     private static final String BUSY_KEY = "BUSYKEY Target key name already exists.";

@@ -28,5 +28,6 @@ public final class Families {
         StreamCommands.install(server);
         GeoCommands.install(server);
         DumpCommands.install(server);
+        MigrateCommand.install(server);
     }
 }
