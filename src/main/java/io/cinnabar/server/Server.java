@@ -262,6 +262,10 @@ public final class Server {
         scheduleCron();
         config.hz.onChange(p -> dataThread.execute(this::scheduleCron));
         eviction.onPending(() -> dataThread.execute(this::continueEviction));
+        HeapReclaimer reclaimer = HeapReclaimer.forThisJvm(keyspace::usedMemory);
+        if (reclaimer != null) {
+            addCronTask(() -> reclaimer.tick(System.currentTimeMillis()));
+        }
     }
 
     private void scheduleCron() {

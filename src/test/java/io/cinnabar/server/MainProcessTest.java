@@ -13,9 +13,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 
 /** The program as a user runs it: a separate JVM started through Main. */
 @Timeout(120)
@@ -24,8 +28,14 @@ class MainProcessTest {
     Path dir;
 
     private Process start(String... args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    private Process start(List<String> jvmFlags, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "io.cinnabar.Main"));
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.cinnabar.Main"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
     }
@@ -114,4 +124,59 @@ class MainProcessTest {
         }
     }
 
+
+    /**
+     * With the shipped JVM flags, old values that were promoted and then deleted do not pile up:
+     * the server starts a concurrent cycle itself (HeapReclaimer), visible in the GC log as a
+     * System.gc() concurrent start, and its remark frees the garbage.
+     */
+    @Test
+    void shippedFlagsReclaimDeletedDataWithAConcurrentCycle() throws Exception {
+        Path gcLog = dir.resolve("gc.log");
+        List<String> flags = new ArrayList<>(List.of(Files.readString(Path.of("bin/jvm-options")).trim().split("\\s+")));
+        flags.add("-Xlog:gc:file=" + gcLog);
+        int port = freePort();
+        Process p = start(flags, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "");
+        try {
+            awaitOutput(p, "Ready to accept connections");
+            byte[] value = new byte[2048];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            Matcher remark = null;
+            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+                while (remark == null) {
+                    assertTrue(System.nanoTime() < deadline, () -> "no System.gc() cycle: " + read(gcLog));
+                    Pipeline pipe = jedis.pipelined();
+                    for (int i = 0; i < 20_000; i++) {
+                        pipe.set(("k" + i).getBytes(StandardCharsets.US_ASCII), value);
+                    }
+                    pipe.sync();
+                    jedis.flushDB();
+                    String log = read(gcLog);
+                    int started = log.indexOf("(Concurrent Start) (System.gc())");
+                    if (started >= 0) {
+                        Matcher m = Pattern.compile("Pause Remark (\\d+)M->(\\d+)M").matcher(log);
+                        if (m.find(started)) {
+                            remark = m;
+                        }
+                    }
+                }
+                jedis.set("after", "reclaim");
+                assertEquals("reclaim", jedis.get("after"));
+            }
+            long before = Long.parseLong(remark.group(1));
+            long after = Long.parseLong(remark.group(2));
+            assertTrue(after < before, remark.group());
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
 }
