@@ -174,10 +174,14 @@ public final class ClientCommands {
      * reading shows obl=0 and oll growing, as in Redis, whose fixed buffer is written first.
      * Read from the data thread while the channel's loop may be writing: a snapshot, like omem.
      */
-    private static int replyBlocks(Client c, int staged) {
-        int blocks = staged > FIXED_REPLY_BUFFER ? 1 : 0;
+    private static int replyBlocks(int staged, int queuedBatches) {
+        return (staged > FIXED_REPLY_BUFFER ? 1 : 0) + queuedBatches;
+    }
+
+    /** Batches of replies Netty still holds for the socket (Redis then has a write handler: events=rw). */
+    private static int queuedBatches(Client c) {
         ChannelOutboundBuffer queued = c.channel().unsafe().outboundBuffer();
-        return queued == null ? blocks : blocks + queued.size();
+        return queued == null ? 0 : queued.size();
     }
 
     /** One CLIENT LIST line, with Redis 7.0's fields in its order and 7.2's lib-name/lib-ver at the end. */
@@ -196,6 +200,7 @@ public final class ClientCommands {
         int qbufFree = current ? Math.max(0, 20474 - qbuf) : 0;
         int rbs = 1024;
         int staged = c.reply().mark();
+        int queued = queuedBatches(c);
         long omem = OutputLimits.pendingBytes(c);
         long totMem = 1800 + qbuf + qbufFree + argvMem + rbs + omem;
         String cmd = c.lastCommand() == null ? "NULL" : c.lastCommand().name;
@@ -219,10 +224,10 @@ public final class ClientCommands {
                 .append(" multi-mem=").append(c.transaction() == null ? 0 : c.transaction().memory())
                 .append(" rbs=").append(rbs)
                 .append(" rbp=0 obl=").append(Math.min(staged, FIXED_REPLY_BUFFER))
-                .append(" oll=").append(replyBlocks(c, staged))
+                .append(" oll=").append(replyBlocks(staged, queued))
                 .append(" omem=").append(omem)
                 .append(" tot-mem=").append(totMem)
-                .append(" events=r")
+                .append(" events=").append(queued > 0 ? "rw" : "r")
                 .append(" cmd=").append(cmd)
                 .append(" user=").append(c.user())
                 .append(" redir=").append(Tracking.redirect(c))

@@ -126,6 +126,7 @@ class ClientOutputBufferFieldsTest {
                 Matcher m = FIELDS.matcher(line);
                 assertTrue(m.find());
                 assertTrue(Long.parseLong(m.group(3)) > 0, line);
+                assertTrue(line.contains(" events=rw "), line); // a write is waiting for the socket
                 InputStream in = stalled.getInputStream();
                 long expected = 5 + 30L * (9 + BIG + 2); // +OK and the 30 bulk replies
                 for (long read = 0; read < expected; ) {
@@ -136,8 +137,9 @@ class ClientOutputBufferFieldsTest {
                     }
                     read += n;
                 }
-                awaitLine(admin, f -> f.group(1).equals("0") && f.group(2).equals("0") && f.group(3).equals("0"),
+                String drained = awaitLine(admin, f -> f.group(1).equals("0") && f.group(2).equals("0") && f.group(3).equals("0"),
                         "nothing pending once read");
+                assertTrue(drained.contains(" events=r "), drained);
             }
         }
     }
