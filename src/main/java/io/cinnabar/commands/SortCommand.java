@@ -295,6 +295,10 @@ public final class SortCommand {
     /**
      * Redis's pqsort: Bentley and McIlroy's quicksort (NetBSD's qsort) that skips the partitions
      * lying wholly outside the element range [lo, hi]. Elements outside it end up unordered.
+     * Redis 7.0's build has no switch to insertion sort after a partition pass that swapped
+     * nothing: with one BY value among missing ones, `SORT l BY h_*->f ALPHA LIMIT 0 6` on
+     * [007, x-1, 0, "", a, b, 7] (only h_ exists) gives 7 x-1 0 007 a b there, which only the
+     * partition's closing swap produces; the insertion sort would give x-1 0 007 a b 7.
      */
     static <T> void partialSort(T[] v, int base, int n, Comparator<? super T> order, long lo, long hi) {
         while (true) {
@@ -320,19 +324,16 @@ public final class SortCommand {
             int low = equalLow;
             int high = base + n - 1;
             int equalHigh = high;
-            boolean swapped = false;
             while (true) {
                 int c;
                 while (low <= high && (c = order.compare(v[low], v[base])) <= 0) {
                     if (c == 0) {
-                        swapped = true;
                         swap(v, equalLow++, low);
                     }
                     low++;
                 }
                 while (low <= high && (c = order.compare(v[high], v[base])) >= 0) {
                     if (c == 0) {
-                        swapped = true;
                         swap(v, high, equalHigh--);
                     }
                     high--;
@@ -341,11 +342,6 @@ public final class SortCommand {
                     break;
                 }
                 swap(v, low++, high--);
-                swapped = true;
-            }
-            if (!swapped) {
-                insertionSort(v, base, n, order);
-                return;
             }
             int end = base + n;
             int r = Math.min(equalLow - base, low - equalLow);

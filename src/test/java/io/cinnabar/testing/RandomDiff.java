@@ -108,9 +108,40 @@ public final class RandomDiff {
         for (int i = 0; i < count; i++) {
             commands.add(generator.apply(random));
         }
+        dump(commands);
         List<String> mismatches = compare(commands, options);
         assertTrue(mismatches.isEmpty(), () -> "seed " + seed + " (-D" + seedProperty + "=" + seed
                 + "), replies differ:\n" + String.join("\n", mismatches));
+    }
+
+    /**
+     * With {@code -DrandomDiffDump=<file>}, writes the generated commands there as redis-cli input
+     * (one command per line, arguments quoted), to replay a failing seed by hand against both servers.
+     */
+    private static void dump(List<String[]> commands) {
+        String file = System.getProperty("randomDiffDump");
+        if (file == null) {
+            return;
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] c : commands) {
+            for (int i = 0; i < c.length; i++) {
+                out.append(i == 0 ? "" : " ").append('"');
+                for (char ch : c[i].toCharArray()) {
+                    if (ch == '"' || ch == '\\') {
+                        out.append('\\');
+                    }
+                    out.append(ch);
+                }
+                out.append('"');
+            }
+            out.append('\n');
+        }
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(file), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Runs a fixed command list on both servers; returns a description of each differing reply. */
