@@ -52,6 +52,9 @@ class HashCommandsRandomDiffTest {
         Generator g = new Generator(maxEntries, maxValue);
         options.normalizer(g::normalize);
         RandomDiff.run("hashSeed", seed, count, options, g::next);
+        if (System.getProperty("hashSeed") != null) {
+            return; // another seed replays replies; the coverage below is guaranteed for the defaults only
+        }
         assertTrue(g.conversionsByCount > 0 && g.conversionsByLength > 0 && g.unordered.size() > 100,
                 () -> "the sequence missed a case: " + g.conversionsByCount + " conversions by count, "
                         + g.conversionsByLength + " by length, " + g.unordered.size() + " hashtable listings");
