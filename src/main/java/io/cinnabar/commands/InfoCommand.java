@@ -8,6 +8,7 @@ import io.cinnabar.keyspace.Keyspace;
 import io.cinnabar.scripting.Functions;
 import io.cinnabar.scripting.ScriptEngine;
 import io.cinnabar.server.Client;
+import io.cinnabar.server.HeapReclaimer;
 import io.cinnabar.server.Server;
 import io.cinnabar.server.ServerInfo;
 import io.cinnabar.server.ServerStats;
@@ -334,6 +335,9 @@ final class InfoCommand {
         field(out, "jvm_heap_used", heap.getUsed());
         field(out, "jvm_heap_committed", heap.getCommitted());
         field(out, "jvm_heap_max", rt.maxMemory());
+        HeapReclaimer reclaimer = server.info().attachment(HeapReclaimer.class);
+        // -1: the JVM runs without G1's concurrent System.gc(), so the server never starts a cycle
+        field(out, "jvm_heap_reclaim_cycles", reclaimer == null ? -1 : reclaimer.cycles());
     }
 
     /** Resident set size from /proc/self/statm, else the JVM's committed heap. */

@@ -162,6 +162,10 @@ class MainProcessTest {
                 }
                 jedis.set("after", "reclaim");
                 assertEquals("reclaim", jedis.get("after"));
+                while (!Pattern.compile("jvm_heap_reclaim_cycles:[1-9]").matcher(jedis.info("memory")).find()) {
+                    assertTrue(System.nanoTime() < deadline, () -> jedis.info("memory"));
+                    Thread.sleep(20); // the count follows the end of the cycle; bounded by the deadline
+                }
             }
             long before = Long.parseLong(remark.group(1));
             long after = Long.parseLong(remark.group(2));
