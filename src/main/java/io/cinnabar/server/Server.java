@@ -6,9 +6,11 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.command.Dispatcher;
 import io.cinnabar.command.Propagation;
 import io.cinnabar.config.Config;
+import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.Eviction;
 import io.cinnabar.keyspace.Keyspace;
+import io.cinnabar.util.LatencyMonitor;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -44,6 +46,7 @@ public final class Server {
     private final Config config;
     private final Keyspace keyspace;
     private final Eviction eviction;
+    private final LatencyMonitor latencyMonitor = new LatencyMonitor();
     private final Propagation propagation = new Propagation();
     private final CommandTable table;
     private final Dispatcher dispatcher;
@@ -81,7 +84,10 @@ public final class Server {
         this.pause = new ClientPause(this);
         this.watches = new Watches(this);
         pause.setExecMayWrite(c -> c.transaction() != null && c.transaction().mayWrite());
-        this.eviction = new Eviction(keyspace);
+        Param.Num latencyThreshold = config.effectiveNum("latency-monitor-threshold");
+        latencyMonitor.setThreshold(latencyThreshold.value());
+        latencyThreshold.onChange(p -> latencyMonitor.setThreshold(latencyThreshold.value()));
+        this.eviction = new Eviction(keyspace, latencyMonitor);
         applyMaxmemory(false);
         for (String name : MAXMEMORY_PARAMS) {
             config.markEffective(name);
@@ -138,6 +144,11 @@ public final class Server {
 
     public Eviction eviction() {
         return eviction;
+    }
+
+    /** LATENCY's event monitor (latency-monitor-threshold). */
+    public LatencyMonitor latencyMonitor() {
+        return latencyMonitor;
     }
 
     /** Ends a client's MULTI without running it (DISCARD, EXEC, or EXEC refused), unwatching its keys. */
@@ -710,11 +721,16 @@ public final class Server {
         if (!activeExpireEnabled) {
             return;
         }
+        boolean timed = latencyMonitor.enabled();
+        long start = timed ? System.nanoTime() : 0;
         int n = keyspace.count();
         for (int k = 0; k < n && System.nanoTime() < deadline; k++) {
             Database db = keyspace.db(expireDbCursor);
             expireDbCursor = (expireDbCursor + 1) % n;
             db.activeExpireCycle(deadline);
+        }
+        if (timed) {
+            latencyMonitor.addElapsedIfNeeded("expire-cycle", start);
         }
     }
 
