@@ -21,7 +21,8 @@ import java.util.Map;
  * latency.c) and the per-command latency distributions (HISTOGRAM, from {@link LatencyStats}).
  *
  * <p>DOCTOR gives Redis's advice for the events Cinnabar records (command, fast-command,
- * expire-cycle, eviction-cycle, eviction-del; see {@link LatencyMonitor}) and for transparent huge
+ * expire-cycle, eviction-cycle, eviction-del; expire-del brings none in Redis either; see
+ * {@link LatencyMonitor}) and for transparent huge
  * pages backing this process, which it reads from /proc/self/smaps_rollup as Redis reads smaps.
  */
 final class LatencyCommands {

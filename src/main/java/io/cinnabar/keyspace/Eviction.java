@@ -61,12 +61,12 @@ public final class Eviction {
     /** Random policies visit the databases in turn, as Redis's next_db. */
     private int nextDb;
 
+    /** Receives eviction-cycle (one run that had to evict) and eviction-del (one key) events. */
     private final LatencyMonitor latency;
 
-    /** {@code latency} receives eviction-cycle (one run that had to evict) and eviction-del (one key) events. */
-    public Eviction(Keyspace keyspace, LatencyMonitor latency) {
+    public Eviction(Keyspace keyspace) {
         this.keyspace = keyspace;
-        this.latency = latency;
+        this.latency = keyspace.latencyMonitor();
     }
 
     /**

@@ -46,7 +46,6 @@ public final class Server {
     private final Config config;
     private final Keyspace keyspace;
     private final Eviction eviction;
-    private final LatencyMonitor latencyMonitor = new LatencyMonitor();
     private final Propagation propagation = new Propagation();
     private final CommandTable table;
     private final Dispatcher dispatcher;
@@ -85,9 +84,10 @@ public final class Server {
         this.watches = new Watches(this);
         pause.setExecMayWrite(c -> c.transaction() != null && c.transaction().mayWrite());
         Param.Num latencyThreshold = config.effectiveNum("latency-monitor-threshold");
+        LatencyMonitor latencyMonitor = keyspace.latencyMonitor();
         latencyMonitor.setThreshold(latencyThreshold.value());
         latencyThreshold.onChange(p -> latencyMonitor.setThreshold(latencyThreshold.value()));
-        this.eviction = new Eviction(keyspace, latencyMonitor);
+        this.eviction = new Eviction(keyspace);
         applyMaxmemory(false);
         for (String name : MAXMEMORY_PARAMS) {
             config.markEffective(name);
@@ -148,7 +148,7 @@ public final class Server {
 
     /** LATENCY's event monitor (latency-monitor-threshold). */
     public LatencyMonitor latencyMonitor() {
-        return latencyMonitor;
+        return keyspace.latencyMonitor();
     }
 
     /** Ends a client's MULTI without running it (DISCARD, EXEC, or EXEC refused), unwatching its keys. */
@@ -721,6 +721,7 @@ public final class Server {
         if (!activeExpireEnabled) {
             return;
         }
+        LatencyMonitor latencyMonitor = keyspace.latencyMonitor();
         boolean timed = latencyMonitor.enabled();
         long start = timed ? System.nanoTime() : 0;
         int n = keyspace.count();

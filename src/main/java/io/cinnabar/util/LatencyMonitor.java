@@ -14,12 +14,14 @@ import java.util.Map;
  *
  * <p>Cinnabar records the events it has a counterpart for: {@code command} and
  * {@code fast-command} (each command's execution, by its FAST flag), {@code expire-cycle} (the
- * active expire cycle), {@code eviction-cycle} and {@code eviction-del} (a maxmemory eviction run
- * and each key it deletes). Redis's other events are never recorded because the operation does not
- * exist here: {@code fork} and {@code rdb-unlink-temp-file} (we never fork: snapshots are taken
- * without a child process), every {@code aof-*} event (no AOF yet), {@code active-defrag-cycle}
- * (the JVM's collector compacts the heap, there is no defragmenter), {@code expire-del} (7.2, not
- * 7.0) and module events.
+ * active expire cycle), {@code expire-del} (deleting one expired key, actively or on access),
+ * {@code eviction-cycle} and {@code eviction-del} (a maxmemory eviction run and each key it
+ * deletes). Redis's other events are never recorded because the operation does not exist here:
+ * {@code fork} and {@code rdb-unlink-temp-file} (we never fork: snapshots are taken without a
+ * child process), every {@code aof-*} event (no AOF yet), {@code active-defrag-cycle} and
+ * {@code while-blocked-cron} (the JVM's collector compacts the heap, there is no defragmenter, and
+ * we load no data while serving, the other work Redis times there), and module events
+ * ({@code module-acquire-GIL}: no modules).
  *
  * <p>Events are listed in the order they were first seen; Redis lists them in its dict's hash
  * order, which no client may rely on.
