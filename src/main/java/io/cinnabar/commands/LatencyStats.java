@@ -4,6 +4,7 @@ import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandFlag;
 import io.cinnabar.command.CommandSpec;
 import io.cinnabar.config.Param;
+import io.cinnabar.server.Blocking;
 import io.cinnabar.server.Server;
 import io.cinnabar.util.LatencyMonitor;
 import java.util.ArrayList;
@@ -18,8 +19,10 @@ import java.util.Locale;
  * bucket's upper bound. Beside them, the counts LATENCY HISTOGRAM reports are kept exactly per
  * Redis's power-of-two reporting levels (see {@link #cdfSlot}).
  *
- * <p>The same hook feeds the latency monitor's {@code command} and {@code fast-command} events,
- * so a command pays one more field comparison for them while latency-monitor-threshold is 0.
+ * <p>The same hook feeds the latency monitor's {@code command}, {@code fast-command} and
+ * {@code command-unblocking} events, so a command pays one more field comparison for them while
+ * latency-monitor-threshold is 0. A served blocked command's histogram entry is the time of the
+ * run that served it, where Redis adds the time of the first run that blocked.
  */
 final class LatencyStats implements Server.CommandObserver {
     private static final int SUB = 16;
@@ -97,11 +100,13 @@ final class LatencyStats implements Server.CommandObserver {
     private final Server server;
     private final Param.Bool enabled;
     private final LatencyMonitor monitor;
+    private final Blocking blocking;
 
     private LatencyStats(Server server) {
         this.server = server;
         this.enabled = (Param.Bool) server.config().find("latency-tracking");
         this.monitor = server.latencyMonitor();
+        this.blocking = server.blocking();
     }
 
     static void install(Server server) {
@@ -116,10 +121,17 @@ final class LatencyStats implements Server.CommandObserver {
 
     @Override
     public void afterCommand(CommandContext ctx, CommandSpec spec, long micros) {
-        if (monitor.threshold() != 0) {
-            monitor.addSampleIfNeeded(spec.has(CommandFlag.FAST) ? "fast-command" : "command", micros / 1000);
+        // A command that blocks runs again when a key it waits on is written. Redis runs it once
+        // and serves the waiter without running it: the first run is a command event but not in
+        // the histogram; serving it is a command-unblocking event and goes into the histogram; a
+        // waiter woken with nothing to take, or timed out, counts in neither.
+        boolean waiting = blocking.isBlocked(ctx.client);
+        boolean served = waiting && blocking.isBeingServed(ctx.client);
+        if (monitor.threshold() != 0 && (served || blocking.servingKey(ctx.client) == null)) {
+            String event = served ? "command-unblocking" : spec.has(CommandFlag.FAST) ? "fast-command" : "command";
+            monitor.addSampleIfNeeded(event, micros / 1000);
         }
-        if (!enabled.value()) {
+        if (!enabled.value() || (waiting && !served)) {
             return;
         }
         Histogram h = (Histogram) spec.latencyHistogram;

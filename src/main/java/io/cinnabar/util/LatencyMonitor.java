@@ -13,7 +13,8 @@ import java.util.Map;
  * {@value #SAMPLES} samples, one per second (the worst within a second), plus the worst ever.
  *
  * <p>Cinnabar records the events it has a counterpart for: {@code command} and
- * {@code fast-command} (each command's execution, by its FAST flag), {@code expire-cycle} (the
+ * {@code fast-command} (each command's execution, by its FAST flag), {@code command-unblocking}
+ * (serving a client blocked on a key), {@code expire-cycle} (the
  * active expire cycle), {@code expire-del} (deleting one expired key, actively or on access),
  * {@code eviction-cycle} and {@code eviction-del} (a maxmemory eviction run and each key it
  * deletes). Redis's other events are never recorded because the operation does not exist here:

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testing.CinnabarFixture;
 import io.cinnabar.testing.DiffScript;
+import io.cinnabar.testing.Poll;
 import io.cinnabar.testing.RedisOracle;
 import io.cinnabar.testing.RespClient;
 import java.util.ArrayList;
@@ -16,9 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * LATENCY against a real redis-server 7.0: replies compared byte for byte where they are
@@ -138,6 +140,31 @@ class LatencyCommandsDiffTest {
         assertEquals(sorted(allTheirs.keySet()), sorted(allOurs.keySet()));
         for (String name : allTheirs.keySet()) {
             assertEquals(allTheirs.get(name).get(-1L), allOurs.get(name).get(-1L), name + " calls");
+        }
+    }
+
+    @Test
+    void aBlockedCommandCountsOnceServedAndNotWhenWokenForNothingOrTimedOut() {
+        for (RespClient c : List.of(theirs, ours)) {
+            try (RespClient first = c == theirs ? redis.client() : cinnabar.client();
+                    RespClient second = c == theirs ? redis.client() : cinnabar.client()) {
+                first.send("BLPOP", "bk", "0");
+                Poll.until(() -> c.callText("INFO", "clients").contains("blocked_clients:1"));
+                second.send("BLPOP", "bk", "0");
+                Poll.until(() -> c.callText("INFO", "clients").contains("blocked_clients:2"));
+                c.call("LPUSH", "bk", "v"); // wakes both: the first takes it, the second waits on
+                first.read();
+                c.call("LPUSH", "bk", "w");
+                second.read();
+                first.call("BLPOP", "bk", "0.01");
+            }
+        }
+        Map<String, Map<Long, Long>> expected = histograms(theirs.call("LATENCY", "HISTOGRAM", "blpop", "lpush"));
+        Map<String, Map<Long, Long>> actual = histograms(ours.call("LATENCY", "HISTOGRAM", "blpop", "lpush"));
+        assertEquals(2L, expected.get("blpop").get(-1L)); // Redis 7.0.15 leaves the timed-out call out
+        assertEquals(expected.keySet(), actual.keySet());
+        for (String name : expected.keySet()) {
+            assertEquals(expected.get(name).get(-1L), actual.get(name).get(-1L), name + " calls");
         }
     }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The events Cinnabar records beyond what a DEBUG SLEEP shows (LatencyCommandsDiffTest compares
- * that one with Redis): fast-command for FAST-flagged commands, the expire cycle and eviction.
+ * that one with Redis): fast-command for FAST-flagged commands, command-unblocking, the expire
+ * cycle and eviction.
  */
 @Timeout(60)
 class LatencyMonitorEventsTest {
@@ -41,10 +42,7 @@ class LatencyMonitorEventsTest {
     @Test
     void aSlowFastCommandIsAFastCommandEvent() {
         server.server().commandTable().rebind("ping", ctx -> {
-            long until = System.nanoTime() + 5_000_000;
-            while (System.nanoTime() < until) {
-                LockSupport.parkNanos(until - System.nanoTime());
-            }
+            busy(5);
             ctx.reply.simple("PONG");
         });
         c.call("PING");
@@ -54,6 +52,31 @@ class LatencyMonitorEventsTest {
         String doctor = (String) c.callValue("LATENCY", "DOCTOR");
         assertTrue(doctor.contains("1. fast-command: 1 latency spikes"), doctor);
         assertTrue(doctor.contains("- The system is slow to execute Redis code paths not containing system calls."), doctor);
+    }
+
+    @Test
+    void servingABlockedClientIsACommandUnblockingEvent() {
+        io.cinnabar.command.CommandHandler blpop = server.server().commandTable().get("blpop").handler();
+        server.server().commandTable().rebind("blpop", ctx -> {
+            blpop.execute(ctx);
+            busy(5);
+        });
+        try (RespClient waiter = server.client()) {
+            waiter.send("BLPOP", "q", "0");
+            Poll.until(() -> c.callText("INFO", "clients").contains("blocked_clients:1"));
+            assertEquals(List.of("command"), eventNames()); // the run that blocked
+            c.call("LPUSH", "q", "v");
+            assertEquals(List.of("q", "v"), waiter.read().value);
+        }
+        assertEquals(List.of("command", "command-unblocking"), eventNames());
+        assertTrue((Long) ((List<?>) ((List<?>) c.callValue("LATENCY", "HISTORY", "command-unblocking")).get(0)).get(1) >= 5);
+    }
+
+    private static void busy(long millis) {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < until) {
+            LockSupport.parkNanos(until - System.nanoTime());
+        }
     }
 
     @Test
