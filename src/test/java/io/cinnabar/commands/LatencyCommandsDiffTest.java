@@ -239,7 +239,7 @@ class LatencyCommandsDiffTest {
      * A HISTOGRAM reply as command -> (level -> cumulative count), with calls under -1; checks on the
      * way that levels are Redis's, rising, with counts that grow and end at calls.
      */
-    private static Map<String, Map<Long, Long>> histograms(RespClient.Reply reply) {
+    static Map<String, Map<Long, Long>> histograms(RespClient.Reply reply) {
         Map<String, Map<Long, Long>> out = new LinkedHashMap<>();
         List<Object[]> commands = pairs(reply.value);
         for (Object[] command : commands) {
