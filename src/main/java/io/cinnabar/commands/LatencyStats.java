@@ -1,31 +1,64 @@
 package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
+import io.cinnabar.command.CommandFlag;
 import io.cinnabar.command.CommandSpec;
 import io.cinnabar.config.Param;
+import io.cinnabar.server.Blocking;
 import io.cinnabar.server.Server;
+import io.cinnabar.util.LatencyMonitor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Per-command latency histograms for INFO latencystats (latency-tracking, on by default in Redis
- * 7.0). Log-linear buckets over microseconds, 16 per power of two (about 6% precision; Redis's
- * HdrHistogram keeps 2 significant digits), reporting each percentile as its bucket's upper bound.
+ * Per-command latency histograms for INFO latencystats and LATENCY HISTOGRAM (latency-tracking,
+ * on by default in Redis 7.0). Log-linear buckets over microseconds, 16 per power of two (about 6%
+ * precision; Redis's HdrHistogram keeps 2 significant digits), reporting each percentile as its
+ * bucket's upper bound. Beside them, the counts LATENCY HISTOGRAM reports are kept exactly per
+ * Redis's power-of-two reporting levels (see {@link #cdfSlot}).
+ *
+ * <p>The same hook feeds the latency monitor's {@code command}, {@code fast-command} and
+ * {@code command-unblocking} events, so a command pays one more field comparison for them while
+ * latency-monitor-threshold is 0. A served blocked command's histogram entry is the time of the
+ * run that served it, where Redis adds the time of the first run that blocked.
  */
 final class LatencyStats implements Server.CommandObserver {
     private static final int SUB = 16;
     private static final int SUB_BITS = 4;
 
+    /**
+     * Redis records each duration in nanoseconds (microseconds times 1000, clamped to 1 ns..1 s)
+     * into an HdrHistogram of 2 significant digits and reports it through a logarithmic iterator
+     * from 1024 ns doubling: level k covers every value up to the top of 1024*2^k's equivalence
+     * range, 1032*2^k - 1 ns, printed in whole microseconds. Level 20 (2^30 ns) lies past the
+     * histogram's last bucket, so the iterator ends on that bucket instead: 1073741823 ns.
+     */
+    static final int CDF_SLOTS = 21;
+    private static final long CDF_MAX_NANOS = 1_000_000_000L;
+
+    /** The reporting level a duration falls in: the smallest k with nanos below 1032 * 2^k. */
+    static int cdfSlot(long micros) {
+        long nanos = micros >= CDF_MAX_NANOS / 1000 ? CDF_MAX_NANOS : Math.max(1, micros * 1000);
+        return 64 - Long.numberOfLeadingZeros(nanos / 1032);
+    }
+
+    /** The microseconds Redis prints for a reporting level. */
+    static long cdfLabel(int slot) {
+        return slot == CDF_SLOTS - 1 ? ((1L << 30) - 1) / 1000 : ((1032L << slot) - 1) / 1000;
+    }
+
     /** One command's histogram. */
     static final class Histogram {
         final long[] counts = new long[64 * SUB];
+        final long[] cdfCounts = new long[CDF_SLOTS];
         long total;
         long max;
 
         void record(long micros) {
             counts[bucket(micros)]++;
+            cdfCounts[cdfSlot(micros)]++;
             total++;
             if (micros > max) {
                 max = micros;
@@ -66,10 +99,14 @@ final class LatencyStats implements Server.CommandObserver {
 
     private final Server server;
     private final Param.Bool enabled;
+    private final LatencyMonitor monitor;
+    private final Blocking blocking;
 
     private LatencyStats(Server server) {
         this.server = server;
         this.enabled = (Param.Bool) server.config().find("latency-tracking");
+        this.monitor = server.latencyMonitor();
+        this.blocking = server.blocking();
     }
 
     static void install(Server server) {
@@ -84,7 +121,17 @@ final class LatencyStats implements Server.CommandObserver {
 
     @Override
     public void afterCommand(CommandContext ctx, CommandSpec spec, long micros) {
-        if (!enabled.value()) {
+        // A command that blocks runs again when a key it waits on is written. Redis runs it once
+        // and serves the waiter without running it: the first run is a command event but not in
+        // the histogram; serving it is a command-unblocking event and goes into the histogram; a
+        // waiter woken with nothing to take, or timed out, counts in neither.
+        boolean waiting = blocking.isBlocked(ctx.client);
+        boolean served = waiting && blocking.isBeingServed(ctx.client);
+        if (monitor.threshold() != 0 && (served || blocking.servingKey(ctx.client) == null)) {
+            String event = served ? "command-unblocking" : spec.has(CommandFlag.FAST) ? "fast-command" : "command";
+            monitor.addSampleIfNeeded(event, micros / 1000);
+        }
+        if (!enabled.value() || (waiting && !served)) {
             return;
         }
         Histogram h = (Histogram) spec.latencyHistogram;
@@ -101,8 +148,13 @@ final class LatencyStats implements Server.CommandObserver {
         }
     }
 
+    /** The command's histogram, or null when it has not run since the last reset. */
+    static Histogram of(CommandSpec spec) {
+        return (Histogram) spec.latencyHistogram;
+    }
+
     /** Every command and subcommand, in table order. */
-    private List<CommandSpec> allSpecs() {
+    List<CommandSpec> allSpecs() {
         List<CommandSpec> all = new ArrayList<>();
         for (CommandSpec spec : server.commandTable().all()) {
             all.add(spec);

@@ -1,6 +1,7 @@
 package io.cinnabar.keyspace;
 
 import io.cinnabar.types.Values;
+import io.cinnabar.util.LatencyMonitor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -120,7 +121,14 @@ public final class Database {
     }
 
     private void expireFound(byte[] key) {
-        removeAnnounced(key, false);
+        LatencyMonitor latency = keyspace.latencyMonitor();
+        if (latency.enabled()) {
+            long start = System.nanoTime();
+            removeAnnounced(key, false);
+            latency.addElapsedIfNeeded("expire-del", start);
+        } else {
+            removeAnnounced(key, false);
+        }
         keyspace.stats.expiredKeys++;
         keyspace.keyRemoved(this, key, false);
         keyspace.events.notify(KeyEvents.EXPIRED, "expired", this, key);

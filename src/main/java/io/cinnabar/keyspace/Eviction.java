@@ -1,5 +1,6 @@
 package io.cinnabar.keyspace;
 
+import io.cinnabar.util.LatencyMonitor;
 import java.util.Locale;
 
 /**
@@ -60,8 +61,12 @@ public final class Eviction {
     /** Random policies visit the databases in turn, as Redis's next_db. */
     private int nextDb;
 
+    /** Receives eviction-cycle (one run that had to evict) and eviction-del (one key) events. */
+    private final LatencyMonitor latency;
+
     public Eviction(Keyspace keyspace) {
         this.keyspace = keyspace;
+        this.latency = keyspace.latencyMonitor();
     }
 
     /**
@@ -145,18 +150,34 @@ public final class Eviction {
         }
         long start = System.nanoTime();
         int evicted = 0;
+        boolean fits = true;
         while (keyspace.usedMemory() > maxmemory) {
             if (!evictOne()) {
-                pending = false;
-                return false;
+                fits = false;
+                break;
             }
             if (++evicted % 16 == 0 && System.nanoTime() - start > timeLimitNanos) {
                 continueLater();
+                latency.addElapsedIfNeeded("eviction-cycle", start);
                 return true;
             }
         }
         pending = false;
-        return true;
+        latency.addElapsedIfNeeded("eviction-cycle", start);
+        return fits;
+    }
+
+    /** Deletes one chosen key, timed as Redis's eviction-del event. */
+    private boolean evict(Database db, byte[] key, boolean volatileOnly) {
+        if (!latency.enabled()) {
+            return db.evict(key, volatileOnly);
+        }
+        long start = System.nanoTime();
+        boolean removed = db.evict(key, volatileOnly);
+        if (removed) {
+            latency.addElapsedIfNeeded("eviction-del", start);
+        }
+        return removed;
     }
 
     private boolean evictOne() {
@@ -171,7 +192,7 @@ public final class Eviction {
                 if (drawn != null) {
                     byte[] key = drawn;
                     drawn = null;
-                    return db.evict(key, volatileOnly);
+                    return evict(db, key, volatileOnly);
                 }
             }
             return false;
@@ -197,7 +218,7 @@ public final class Eviction {
                     continue;
                 }
                 poolKey[k] = null;
-                if (keyspace.db(poolDb[k]).evict(key, volatileOnly)) {
+                if (evict(keyspace.db(poolDb[k]), key, volatileOnly)) {
                     return true;
                 }
             }

@@ -1,5 +1,6 @@
 package io.cinnabar.keyspace;
 
+import io.cinnabar.util.LatencyMonitor;
 import java.util.Arrays;
 
 /** All databases, the command-time clock, and the listeners on the write choke point. */
@@ -32,6 +33,8 @@ public final class Keyspace {
     public final Stats stats = new Stats();
     /** Keyspace notifications; commands announce through {@link Database#notify}. */
     public final KeyEvents events = new KeyEvents();
+    /** Where expire-del, eviction-del and eviction-cycle events go (latency-monitor-threshold). */
+    private final LatencyMonitor latency = new LatencyMonitor();
     private Database[] dbs;
     private KeyspaceListener[] listeners = new KeyspaceListener[0];
     private long wallMinusMonotonicNanos = wallNanos() - System.nanoTime();
@@ -53,6 +56,11 @@ public final class Keyspace {
 
     public int count() {
         return dbs.length;
+    }
+
+    /** The server's latency monitor (LATENCY), which keyspace operations report their events to. */
+    public LatencyMonitor latencyMonitor() {
+        return latency;
     }
 
     public Database db(int index) {

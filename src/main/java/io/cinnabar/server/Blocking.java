@@ -91,6 +91,14 @@ public final class Blocking implements KeyspaceListener {
         return rerunning != null && rerunning.client == c ? rerunning.state : null;
     }
 
+    /**
+     * True while a waiting client's command is re-run and has been served (it did not block
+     * again): Redis's updateStatsOnUnblock moment, which LATENCY's statistics follow.
+     */
+    public boolean isBeingServed(Client c) {
+        return rerunning != null && rerunning.client == c && !rerunBlockedAgain;
+    }
+
     /** True if the client waits here (not merely paused). */
     public boolean isBlocked(Client c) {
         return c.blockedOn instanceof Wait;

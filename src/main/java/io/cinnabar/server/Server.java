@@ -6,9 +6,11 @@ import io.cinnabar.command.CommandTable;
 import io.cinnabar.command.Dispatcher;
 import io.cinnabar.command.Propagation;
 import io.cinnabar.config.Config;
+import io.cinnabar.config.Param;
 import io.cinnabar.keyspace.Database;
 import io.cinnabar.keyspace.Eviction;
 import io.cinnabar.keyspace.Keyspace;
+import io.cinnabar.util.LatencyMonitor;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -81,6 +83,10 @@ public final class Server {
         this.pause = new ClientPause(this);
         this.watches = new Watches(this);
         pause.setExecMayWrite(c -> c.transaction() != null && c.transaction().mayWrite());
+        Param.Num latencyThreshold = config.effectiveNum("latency-monitor-threshold");
+        LatencyMonitor latencyMonitor = keyspace.latencyMonitor();
+        latencyMonitor.setThreshold(latencyThreshold.value());
+        latencyThreshold.onChange(p -> latencyMonitor.setThreshold(latencyThreshold.value()));
         this.eviction = new Eviction(keyspace);
         applyMaxmemory(false);
         for (String name : MAXMEMORY_PARAMS) {
@@ -138,6 +144,11 @@ public final class Server {
 
     public Eviction eviction() {
         return eviction;
+    }
+
+    /** LATENCY's event monitor (latency-monitor-threshold). */
+    public LatencyMonitor latencyMonitor() {
+        return keyspace.latencyMonitor();
     }
 
     /** Ends a client's MULTI without running it (DISCARD, EXEC, or EXEC refused), unwatching its keys. */
@@ -711,11 +722,17 @@ public final class Server {
         if (!activeExpireEnabled) {
             return;
         }
+        LatencyMonitor latencyMonitor = keyspace.latencyMonitor();
+        boolean timed = latencyMonitor.enabled();
+        long start = timed ? System.nanoTime() : 0;
         int n = keyspace.count();
         for (int k = 0; k < n && System.nanoTime() < deadline; k++) {
             Database db = keyspace.db(expireDbCursor);
             expireDbCursor = (expireDbCursor + 1) % n;
             db.activeExpireCycle(deadline);
+        }
+        if (timed) {
+            latencyMonitor.addElapsedIfNeeded("expire-cycle", start);
         }
     }
 
