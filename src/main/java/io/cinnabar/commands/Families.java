@@ -29,5 +29,6 @@ public final class Families {
         GeoCommands.install(server);
         DumpCommands.install(server);
         MigrateCommand.install(server);
+        MemoryCommands.install(server);
     }
 }

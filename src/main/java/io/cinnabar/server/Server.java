@@ -264,6 +264,7 @@ public final class Server {
         eviction.onPending(() -> dataThread.execute(this::continueEviction));
         HeapReclaimer reclaimer = HeapReclaimer.forThisJvm(keyspace::usedMemory);
         if (reclaimer != null) {
+            info.attach(HeapReclaimer.class, reclaimer); // MEMORY PURGE starts its cycle
             addCronTask(() -> reclaimer.tick(System.currentTimeMillis()));
         }
     }
