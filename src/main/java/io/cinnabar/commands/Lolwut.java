@@ -2,12 +2,17 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.server.Server;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * LOLWUT [VERSION v] [args...]: Redis 7.0 answers its version line, except for the art of
- * versions 5 and 6, which a VERSION argument selects as Redis selects them.
+ * LOLWUT [VERSION v] [args...]: Redis 7.0 answers its version line, except for versions 5 and 6,
+ * which a VERSION argument selects as Redis selects them. Version 5 draws Georg Nees's Schotter
+ * in Braille characters with Redis's geometry; its squares below the second row are turned and
+ * shifted at random, so only the first two rows come out as Redis's do.
  */
 final class Lolwut {
+    private static final String SCHOTTER_CREDIT = "\nGeorg Nees - schotter, plotter on paper, 1968. Redis ver. ";
+
     private Lolwut() {}
 
     static void install(Server server) {
@@ -15,13 +20,144 @@ final class Lolwut {
     }
 
     static void lolwut(CommandContext ctx) {
-        String version = Server.REDIS_VERSION;
         int firstArg = 1;
+        String version = Server.REDIS_VERSION;
         if (ctx.argc() >= 3 && ctx.argIs(1, "version")) {
-            // Redis prints the number as a C unsigned int, so -1 is 4294967295
+            // Redis prints the number as a C unsigned int, so -1 reads 4294967295.0.0
             version = Integer.toUnsignedString((int) ctx.argLong(2)) + ".0.0";
             firstArg = 3;
         }
-        ctx.reply.verbatim("Redis ver. " + Server.REDIS_VERSION + "\n", "txt");
+        if (version.startsWith("5.") || version.startsWith("4.9")) {
+            schotter(ctx, firstArg);
+        } else {
+            ctx.reply.verbatim("Redis ver. " + Server.REDIS_VERSION + "\n", "txt");
+        }
+    }
+
+    /** LOLWUT VERSION 5 [columns [squares-per-row [squares-per-column]]]. */
+    private static void schotter(CommandContext ctx, int firstArg) {
+        long[] options = {66, 8, 12};
+        for (int i = 0; i < options.length && firstArg + i < ctx.argc(); i++) {
+            options[i] = ctx.argLong(firstArg + i);
+        }
+        int columns = (int) Math.max(1, Math.min(1000, options[0]));
+        int perRow = (int) Math.max(1, Math.min(200, options[1]));
+        int perColumn = (int) Math.max(1, Math.min(200, options[2]));
+        Canvas canvas = drawSchotter(columns, perRow, perColumn);
+        ctx.reply.verbatim(canvas.render() + SCHOTTER_CREDIT + Server.REDIS_VERSION + "\n", "txt");
+    }
+
+    /** Redis's lwDrawSchotter, in C's float arithmetic. */
+    static Canvas drawSchotter(int columns, int perRow, int perColumn) {
+        int width = columns * 2;
+        int padding = width > 4 ? 2 : 0;
+        float side = (float) (width - padding * 2) / perRow;
+        Canvas canvas = new Canvas(width, (int) (side * perColumn + padding * 2));
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int y = 0; y < perColumn; y++) {
+            for (int x = 0; x < perRow; x++) {
+                int sx = (int) (x * side + side / 2 + padding);
+                int sy = (int) (y * side + side / 2 + padding);
+                float angle = 0;
+                if (y > 1) {
+                    // the deeper the row, the more the square turns and strays
+                    float r1 = random.nextFloat() / perColumn * y;
+                    float r2 = random.nextFloat() / perColumn * y;
+                    float r3 = random.nextFloat() / perColumn * y;
+                    angle = random.nextBoolean() ? -r1 : r1;
+                    sx = (int) (sx + (random.nextBoolean() ? -r2 : r2) * side / 3);
+                    sy = (int) (sy + (random.nextBoolean() ? -r3 : r3) * side / 3);
+                }
+                canvas.drawSquare(sx, sy, side, angle);
+            }
+        }
+        return canvas;
+    }
+
+    /** A black and white pixel grid rendered as Braille characters, 2x4 pixels each. */
+    static final class Canvas {
+        final int width;
+        final int height;
+        private final boolean[] pixels;
+
+        Canvas(int width, int height) {
+            this.width = width;
+            this.height = height;
+            this.pixels = new boolean[width * height];
+        }
+
+        void set(int x, int y) {
+            if (x >= 0 && x < width && y >= 0 && y < height) {
+                pixels[x + y * width] = true;
+            }
+        }
+
+        boolean get(int x, int y) {
+            return x >= 0 && x < width && y >= 0 && y < height && pixels[x + y * width];
+        }
+
+        /** Bresenham's line, as Redis draws it. */
+        void drawLine(int x1, int y1, int x2, int y2) {
+            int dx = Math.abs(x2 - x1);
+            int dy = Math.abs(y2 - y1);
+            int stepX = x1 < x2 ? 1 : -1;
+            int stepY = y1 < y2 ? 1 : -1;
+            int err = dx - dy;
+            while (true) {
+                set(x1, y1);
+                if (x1 == x2 && y1 == y2) {
+                    return;
+                }
+                int e2 = err * 2;
+                if (e2 > -dy) {
+                    err -= dy;
+                    x1 += stepX;
+                }
+                if (e2 < dx) {
+                    err += dx;
+                    y1 += stepY;
+                }
+            }
+        }
+
+        /** A square centred on x,y: its corners on a circle, the first at 45 degrees plus the angle. */
+        void drawSquare(int x, int y, float side, float angle) {
+            // C divides the float by a double into a float, then rounds that half away from zero
+            float radius = (float) roundHalfAway((float) (side / 1.4142135623));
+            int[] px = new int[4];
+            int[] py = new int[4];
+            float k = (float) (Math.PI / 4 + angle);
+            for (int j = 0; j < 4; j++) {
+                px[j] = (int) roundHalfAway(Math.sin(k) * radius + x);
+                py[j] = (int) roundHalfAway(Math.cos(k) * radius + y);
+                k = (float) (k + Math.PI / 2);
+            }
+            for (int j = 0; j < 4; j++) {
+                drawLine(px[j], py[j], px[(j + 1) % 4], py[(j + 1) % 4]);
+            }
+        }
+
+        /** C's round(): halves away from zero. */
+        private static double roundHalfAway(double v) {
+            return v < 0 ? -Math.floor(-v + 0.5) : Math.floor(v + 0.5);
+        }
+
+        /** Rows of Braille characters; Redis's bit order within a 2x4 cell. */
+        String render() {
+            StringBuilder text = new StringBuilder();
+            for (int y = 0; y < height; y += 4) {
+                for (int x = 0; x < width; x += 2) {
+                    int bits = (get(x, y) ? 1 : 0) | (get(x, y + 1) ? 1 << 1 : 0) | (get(x, y + 2) ? 1 << 2 : 0)
+                            | (get(x + 1, y) ? 1 << 3 : 0) | (get(x + 1, y + 1) ? 1 << 4 : 0)
+                            | (get(x + 1, y + 2) ? 1 << 5 : 0) | (get(x, y + 3) ? 1 << 6 : 0)
+                            | (get(x + 1, y + 3) ? 1 << 7 : 0);
+                    text.append((char) (0x2800 + bits));
+                }
+                if (y != height - 1) {
+                    text.append('\n');
+                }
+            }
+            return text.toString();
+        }
     }
 }
