@@ -12,6 +12,7 @@ import io.cinnabar.types.HashValue;
 import io.cinnabar.types.ListValue;
 import io.cinnabar.types.Listpack;
 import io.cinnabar.types.SetValue;
+import io.cinnabar.types.StringValue;
 import io.cinnabar.types.ZSetValue;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -114,7 +115,7 @@ public final class MemoryCommands {
         }
         if (value instanceof byte[]) {
             int length = ((byte[]) value).length;
-            if (length <= io.cinnabar.types.StringValue.EMBSTR_LIMIT) {
+            if (length <= StringValue.EMBSTR_LIMIT) {
                 return allocation(OBJECT_HEADER + 3 + length + 1); // robj, sdshdr8 and bytes in one block
             }
             if (length >= BIG_ARGUMENT) {
