@@ -30,5 +30,6 @@ public final class Families {
         DumpCommands.install(server);
         MigrateCommand.install(server);
         LatencyCommands.install(server);
+        MemoryCommands.install(server);
     }
 }

@@ -266,11 +266,20 @@ final class InfoCommand {
         field(out, "clients_in_timeout_table", 0);
     }
 
+    /** used_memory_peak, first raised to the current used_memory (MEMORY STATS reads it too). */
+    static long peakMemory(Server server) {
+        long used = server.keyspace().usedMemory();
+        InfoCommand info = server.info().attachment(InfoCommand.class);
+        if (info == null) {
+            return used;
+        }
+        info.peakMemory = Math.max(info.peakMemory, used);
+        return info.peakMemory;
+    }
+
     private void memory(StringBuilder out) {
         long used = server.keyspace().usedMemory();
-        if (used > peakMemory) {
-            peakMemory = used;
-        }
+        peakMemory(server);
         long dataset = server.keyspace().memory();
         long rss = rss();
         long total = totalSystemMemory();

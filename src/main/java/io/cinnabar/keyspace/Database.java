@@ -15,7 +15,8 @@ import java.util.List;
 public final class Database {
     /** Passed as the expiry to keep a key's current time to live. */
     public static final long KEEP_TTL = -1;
-    private static final long ENTRY_OVERHEAD = 40;
+    /** What used_memory charges per key for its place in the table, besides the key and value. */
+    public static final long ENTRY_OVERHEAD = 40;
 
     private final int id;
     private final Keyspace keyspace;
@@ -93,6 +94,20 @@ public final class Database {
     /** Looks a key up without touching its access time; null when absent. */
     public Object peek(byte[] key) {
         return findLive(key) ? table.value() : null;
+    }
+
+    /**
+     * The stored value even when its time to live has passed, without expiring it or touching
+     * its access time (MEMORY USAGE, which looks a key up as Redis's dictFind does); null when
+     * absent.
+     */
+    public Object peekStored(byte[] key) {
+        return table.find(key) ? table.value() : null;
+    }
+
+    /** What used_memory is charged for a stored key (entry, key and value), or -1 when absent. */
+    public long chargedSize(byte[] key) {
+        return table.find(key) ? table.chargedSize() : -1;
     }
 
     /** The key's absolute expiry in unix ms, {@link KeyTable#NO_EXPIRE} if none, -2 if absent. */

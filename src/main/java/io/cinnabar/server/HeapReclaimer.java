@@ -105,7 +105,24 @@ public final class HeapReclaimer {
             return;
         }
         running.set(true);
-        Thread t = new Thread(() -> collect(old, used), "cinnabar-heap-reclaim");
+        startCycle(old, used);
+    }
+
+    /**
+     * MEMORY PURGE: starts a cycle now, whatever the policy thinks of the garbage, because the
+     * user asked for memory back. The cycle's outcome feeds the policy as any other. False when
+     * one is already running (it is doing what was asked).
+     */
+    public boolean collectNow() {
+        if (!running.compareAndSet(false, true)) {
+            return false;
+        }
+        startCycle(oldGen.getUsage().getUsed(), usedMemory.getAsLong());
+        return true;
+    }
+
+    private void startCycle(long oldBefore, long usedAtStart) {
+        Thread t = new Thread(() -> collect(oldBefore, usedAtStart), "cinnabar-heap-reclaim");
         t.setDaemon(true);
         t.start();
     }

@@ -275,7 +275,7 @@ public final class Server {
         eviction.onPending(() -> dataThread.execute(this::continueEviction));
         HeapReclaimer reclaimer = HeapReclaimer.forThisJvm(keyspace::usedMemory);
         if (reclaimer != null) {
-            info.attach(HeapReclaimer.class, reclaimer);
+            info.attach(HeapReclaimer.class, reclaimer); // INFO's cycle count, MEMORY PURGE
             addCronTask(() -> reclaimer.tick(System.currentTimeMillis()));
         }
     }
