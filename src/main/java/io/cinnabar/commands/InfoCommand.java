@@ -296,7 +296,8 @@ final class InfoCommand {
         field(out, "used_memory_overhead", Keyspace.STARTUP_MEMORY);
         field(out, "used_memory_startup", Keyspace.STARTUP_MEMORY);
         field(out, "used_memory_dataset", dataset);
-        field(out, "used_memory_dataset_perc", pct(dataset, used));
+        // Redis divides by the memory used beyond startup, as MEMORY STATS's dataset.percentage does.
+        field(out, "used_memory_dataset_perc", pct(dataset, used > Keyspace.STARTUP_MEMORY ? used - Keyspace.STARTUP_MEMORY : 1));
         field(out, "allocator_allocated", heap.getUsed());
         field(out, "allocator_active", heap.getCommitted());
         field(out, "allocator_resident", rss);
