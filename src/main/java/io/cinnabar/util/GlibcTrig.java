@@ -31,16 +31,17 @@ import java.math.BigInteger;
  * GlibcTrigFit (src/test/java, with the probe src/test/c/glibc_fit_probe.c) asks this machine's
  * libm (glibc 2.36) for results and solves for doubles that make our evaluation reproduce them;
  * anyone can rerun it. Fitted so far: asin's series (F1..F6, below 0.125 and in the square root
- * branch), which then matched glibc on 100 million arguments of each branch but 2 and 1
- * (see GlibcTrigTest for the rates on other arguments). The rest are still the Taylor
- * coefficients (every table: grid sin/cos, interval centres, expansion heads, square root
- * seeds, pi/2, is computed by {@link GlibcTrigTables} and equals glibc's): sin's series below
- * 0.126, the grid paths' short series, the reciprocal square root's and asin's interval
- * expansions from the third coefficient on, with their constant terms and, on some intervals,
- * the first two. That costs the last bit in 1 sin or cos result in 6000 at most (paths near 0
- * and near pi/2, next to none elsewhere) and, for asin, between 1 in 50000 and 1 in 1000 from
- * 0.125 to 0.96875; on [0.921875, 0.96875) {@link #asin} uses the correctly rounded asin,
- * which agrees with glibc's more often than our expansions do. With glibc's values put in,
+ * branch), which then matched glibc on 100 million arguments of each branch but 2 and 1, and
+ * sin's series below 0.126 (S1..S5, which cos uses within 0.126 of pi/2), which matched glibc on
+ * all of 100 million arguments of sin and of cos (see GlibcTrigTest for the rates on other
+ * arguments). The rest are still the Taylor coefficients (every table: grid sin/cos, interval
+ * centres, expansion heads, square root seeds, pi/2, is computed by {@link GlibcTrigTables} and
+ * equals glibc's): the grid paths' short series, the reciprocal square root's and asin's
+ * interval expansions from the third coefficient on, with their constant terms and, on some
+ * intervals, the first two. That costs the last bit in about 1 sin or cos result in 500000 on
+ * the grid paths and, for asin, between 1 in 50000 and 1 in 1000 from 0.125 to 0.96875; on
+ * [0.921875, 0.96875) {@link #asin} uses the correctly rounded asin, which agrees with glibc's
+ * more often than our expansions do. With glibc's values put in,
  * this code matched glibc on 60 million arguments over every path.
  *
  * <p>Ranges: sin and cos for |x| &lt; 2.426265 (every argument geo passes: half-differences of
@@ -60,9 +61,13 @@ public final class GlibcTrig {
     /** 2^24: adding and subtracting it keeps the high half of a square root's bits. */
     private static final double SPLIT = 0x1p24;
 
-    // Series coefficients: Taylor's, where glibc has tuned ones of its own (see the class comment).
-    /** sin x = x + x^3 (S1 + x^2 (S2 + ...)) below 0.126: S1..S5. */
-    static final double[] SIN_SERIES = taylor(3, 5, 7, 9, 11);
+    // Series coefficients: fitted to glibc's outputs, or Taylor's where not yet (see the class comment).
+    /**
+     * sin x = x + x^3 (S1 + x^2 (S2 + ...)) below 0.126: S1..S5, fitted to glibc 2.36's sin and
+     * cos by GlibcTrigFit (sin-series).
+     */
+    static final double[] SIN_SERIES = {
+        -0x1.5555555555555p-3, 0x1.1111111110ecep-7, -0x1.a01a019db09a3p-13, 0x1.71de27bce3f58p-19, -0x1.ade04fff63494p-26};
     /** sin r = r + r^3 (SN3 + r^2 SN5) and 1 - cos r = r^2 (CS2 + r^2 (CS4 + r^2 CS6)) for |r| &lt;= 1/256. */
     private static final double SN3 = GlibcTrigTables.sinCosSeriesCoefficient(3);
     private static final double SN5 = GlibcTrigTables.sinCosSeriesCoefficient(5);
@@ -80,14 +85,6 @@ public final class GlibcTrig {
     static final double[] ROOT_SERIES = {
         GlibcTrigTables.reciprocalSqrtSeriesCoefficient(0), GlibcTrigTables.reciprocalSqrtSeriesCoefficient(1),
         GlibcTrigTables.reciprocalSqrtSeriesCoefficient(2), GlibcTrigTables.reciprocalSqrtSeriesCoefficient(3)};
-
-    private static double[] taylor(int... powers) {
-        double[] c = new double[powers.length];
-        for (int i = 0; i < powers.length; i++) {
-            c[i] = GlibcTrigTables.sinCosSeriesCoefficient(powers[i]);
-        }
-        return c;
-    }
 
     /** sin(i/128) head and tail, cos(i/128) head and tail, for i = 0..110. */
     private static final double[] GRID = new double[111 * 4];
