@@ -31,7 +31,9 @@ import java.math.BigInteger;
  * GlibcTrigFit (src/test/java, with the probe src/test/c/glibc_fit_probe.c) asks this machine's
  * libm (glibc 2.36) for results and solves for doubles that make our evaluation reproduce them;
  * anyone can rerun it. Fitted so far: asin's series (F1..F6, below 0.125 and in the square root
- * branch), which then matched glibc on 100 million arguments of each branch but 2 and 1, and
+ * branch), which then matched glibc on 200 million fresh arguments of each branch but 2 below
+ * 0.125 (the reciprocal square root's RT0..RT3 stay Taylor's, and the square root branch matched
+ * on all of them with those), and
  * sin's series below 0.126 (S1..S5, which cos uses within 0.126 of pi/2), which matched glibc on
  * all of 100 million arguments of sin and of cos (see GlibcTrigTest for the rates on other
  * arguments). The rest are still the Taylor coefficients (every table: grid sin/cos, interval
@@ -79,8 +81,8 @@ public final class GlibcTrig {
      * fitted to glibc 2.36's asin by GlibcTrigFit (asin-series; see GlibcTrigTest for how well).
      */
     static final double[] ASIN_SERIES = {
-        0x1.55555555554f9p-3, 0x1.333333336127dp-4, 0x1.6db6dae42c0e9p-5,
-        0x1.f1c7e04f4953dp-6, 0x1.6e442c82eddbcp-6, 0x1.292d80d9cca7dp-6};
+        0x1.55555555554f9p-3, 0x1.333333336127dp-4, 0x1.6db6dae42c0e4p-5,
+        0x1.f1c7e04f4ac4fp-6, 0x1.6e442c823de6bp-6, 0x1.292d80f129f6dp-6};
     /** (1 - r)^(-1/2), which refines a reciprocal square root seed: RT0..RT3. */
     static final double[] ROOT_SERIES = {
         GlibcTrigTables.reciprocalSqrtSeriesCoefficient(0), GlibcTrigTables.reciprocalSqrtSeriesCoefficient(1),
@@ -109,7 +111,7 @@ public final class GlibcTrig {
      * roots from 0.5, points about 6,700 km or more apart), and building them takes a tenth of a
      * second.
      */
-    private static final class AsinTables {
+    static final class AsinTables {
         /** 1/sqrt of the centres of [0.5, 1) in 64 steps then [1, 2) in 64 steps. */
         static final double[] ROOT_SEEDS = new double[128];
 

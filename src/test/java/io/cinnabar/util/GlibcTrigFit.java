@@ -165,31 +165,37 @@ public final class GlibcTrigFit {
             }
             System.out.printf("round %d: %d results from %d per branch kept, %d in all%n", round, store.size - before, samples,
                     store.size);
-            for (int attempt = 0; attempt < 3; attempt++) {
-                double[] fitted = fit(store, c, group.variableLimit);
+            // refits start from the last fit; the round keeps the one that reproduces most
+            double[] best = c;
+            int fewest = mismatches(store, c);
+            double[] from = c;
+            for (int attempt = 0; attempt < 3 && fewest > 0; attempt++) {
+                double[] fitted = fit(store, from, group.variableLimit);
                 if (fitted == null) {
                     System.out.println("  no coefficients fit every kept result");
                     break;
                 }
-                c = fitted;
-                int wrong = mismatches(store, c);
-                System.out.printf("  coefficients %s, %d kept results not reproduced%n", hex(c), wrong);
-                if (wrong == 0) {
-                    break;
+                from = fitted;
+                int wrong = mismatches(store, fitted);
+                System.out.printf("  coefficients %s, %d kept results not reproduced%n", hex(fitted), wrong);
+                if (wrong < fewest) {
+                    best = fitted;
+                    fewest = wrong;
                 }
             }
+            c = best;
             samples = Math.min(samples * 5, 100_000_000);
             filter = Math.max(1, filter / 8);
         }
         for (Branch b : group.branches) {
-            long[] counts = validate(probe, b, Long.getLong("fit.validate", 20_000_000), 1000, c, group.start);
+            long[] counts = validate(probe, b, Long.getLong("fit.validate", 20_000_000), Long.getLong("fit.validateSeed", 1000), c, group.start);
             System.out.printf("validation %s [%s, %s): %d of %d differ (with the starting coefficients: %d)%n", b.function(),
                     b.lo(), b.hi(), counts[0], counts[2], counts[1]);
         }
         System.out.printf("%s = %s (%.0f s)%n", group.name, hex(c), (System.nanoTime() - started) / 1e9);
     }
 
-    private static String hex(double[] c) {
+    static String hex(double[] c) {
         StringBuilder s = new StringBuilder("{");
         for (int i = 0; i < c.length; i++) {
             s.append(i == 0 ? "" : ", ").append(Double.toHexString(c[i]));
@@ -197,7 +203,7 @@ public final class GlibcTrigFit {
         return s.append('}').toString();
     }
 
-    private static File compileProbe() throws IOException, InterruptedException {
+    static File compileProbe() throws IOException, InterruptedException {
         File binary = File.createTempFile("glibc_fit_probe", "");
         binary.deleteOnExit();
         Process gcc = new ProcessBuilder("gcc", "-O2", "-o", binary.getPath(), "src/test/c/glibc_fit_probe.c", "-lm").inheritIO().start();
@@ -207,11 +213,11 @@ public final class GlibcTrigFit {
         return binary;
     }
 
-    private interface Sink {
+    interface Sink {
         void accept(double x, double y);
     }
 
-    private static void probe(File binary, String function, long n, long seed, double lo, double hi, Sink sink)
+    static void probe(File binary, String function, long n, long seed, double lo, double hi, Sink sink)
             throws IOException, InterruptedException {
         Process p = new ProcessBuilder(binary.getPath(), function, Long.toString(n), Long.toString(seed), Double.toString(lo),
                 Double.toString(hi)).redirectErrorStream(false).start();
@@ -364,7 +370,7 @@ public final class GlibcTrigFit {
         return hi;
     }
 
-    private static BigDecimal exact(double d) {
+    static BigDecimal exact(double d) {
         return new BigDecimal(d);
     }
 
@@ -545,7 +551,7 @@ public final class GlibcTrigFit {
         return delta;
     }
 
-    private static double[] intervalSolve(List<double[]> rows, List<double[]> bounds) {
+    static double[] intervalSolve(List<double[]> rows, List<double[]> bounds) {
         double lo = Double.NEGATIVE_INFINITY;
         double hi = Double.POSITIVE_INFINITY;
         for (int i = 0; i < rows.size(); i++) {
@@ -607,6 +613,9 @@ public final class GlibcTrigFit {
                 }
             }
             if (worst < 0) {
+                if (System.getProperty("fit.debug") != null) {
+                    System.out.printf("    ellipsoid: %d rows, %d dimensions, %d iterations%n", rows.size(), m, iteration);
+                }
                 return centre;
             }
             // the cut side * row . e <= side * bound
