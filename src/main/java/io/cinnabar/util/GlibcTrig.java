@@ -36,15 +36,16 @@ import java.math.BigInteger;
  * on all of them with those), and
  * sin's series below 0.126 (S1..S5, which cos uses within 0.126 of pi/2), which matched glibc on
  * all of 100 million arguments of sin and of cos (see GlibcTrigTest for the rates on other
- * arguments). The rest are still the Taylor coefficients (every table: grid sin/cos, interval
- * centres, expansion heads, square root seeds, pi/2, is computed by {@link GlibcTrigTables} and
- * equals glibc's): the grid paths' short series, the reciprocal square root's and asin's
- * interval expansions from the third coefficient on, with their constant terms and, on some
- * intervals, the first two. That costs the last bit in about 1 sin or cos result in 500000 on
- * the grid paths and, for asin, between 1 in 50000 and 1 in 1000 from 0.125 to 0.96875; on
- * [0.921875, 0.96875) {@link #asin} uses the correctly rounded asin, which agrees with glibc's
- * more often than our expansions do. With glibc's values put in,
- * this code matched glibc on 60 million arguments over every path.
+ * arguments), and asin's expansions on the 1/256 intervals of [0.125, 0.96875) that
+ * GlibcTrigIntervalFit has fitted (listed in glibc-asin-expansions.txt; each then matched glibc
+ * on 10^6 fresh arguments but a few, on the highest intervals up to 1 in 10^4). The rest are
+ * still Taylor's (every table: grid sin/cos, interval centres, expansion heads, square root
+ * seeds, pi/2, is computed by {@link GlibcTrigTables} and equals glibc's): the grid paths' short
+ * series and the expansions of the intervals not fitted yet. That costs the last bit in about 1
+ * sin or cos result in 500000 on the grid paths and, for asin, up to 1 in 600 on the unfitted
+ * intervals; on [0.921875, 0.96875) {@link #asin} uses the correctly rounded asin where the
+ * expansions are not fitted, which agrees with glibc's more often than the Taylor ones do. With
+ * glibc's values put in, this code matched glibc on 60 million arguments over every path.
  *
  * <p>Ranges: sin and cos for |x| &lt; 2.426265 (every argument geo passes: half-differences of
  * radians up to pi/2 and latitudes up to 85.05 degrees), asin on [-1, 1]. Beyond, sin and cos
@@ -118,9 +119,11 @@ public final class GlibcTrig {
         /** Intervals of 1/256 from 0.125 to 0.96875. */
         static final int INTERVALS = 216;
         /**
-         * For interval g: its centre x0, asin's Taylor coefficients c1..cN at x0, then the tail
-         * and the head of asin(x0), the head a multiple of 2^-51; N = 6 up to 0.5, 7 up to 0.75,
-         * 8 up to 0.921875, 9, then 10.
+         * For interval g: its centre x0, asin's expansion c1..cN around x0 (fitted where
+         * {@link GlibcTrigTables#asinExpansions} has it, else Taylor's), then its constant term's
+         * tail and head, the
+         * head asin(x0) rounded to a multiple of 2^-51; N = 6 up to 0.5, 7 up to 0.75, 8 up to
+         * 0.921875, 9, then 10.
          */
         static final double[] TABLE;
         static final int[] OFFSET = new int[INTERVALS];
@@ -138,20 +141,40 @@ public final class GlibcTrig {
                 size += DEGREE[g] + 3;
             }
             TABLE = new double[size];
+            double[][] fitted = GlibcTrigTables.asinExpansions(INTERVALS);
             for (int g = 0; g < INTERVALS; g++) {
-                BigInteger x0 = GlibcTrigTables.dyadic(2 * g + 65, 9);
                 int degree = DEGREE[g];
                 int at = OFFSET[g];
-                BigInteger[] c = GlibcTrigTables.asinTaylor(x0, degree);
-                TABLE[at] = GlibcTrigTables.nearest(x0);
-                for (int k = 1; k <= degree; k++) {
-                    TABLE[at + k] = GlibcTrigTables.nearest(c[k]);
+                double[] expansion = fitted[g] != null ? fitted[g] : taylorExpansion(g);
+                TABLE[at] = GlibcTrigTables.nearest(centre(g));
+                TABLE[at + 1] = expansion[0];
+                for (int k = 2; k <= degree; k++) {
+                    TABLE[at + k] = expansion[k];
                 }
-                BigInteger asin = GlibcTrigTables.asin(x0);
-                double head = GlibcTrigTables.roundToMultiple(asin, 51);
-                TABLE[at + degree + 1] = GlibcTrigTables.tail(asin, head);
-                TABLE[at + degree + 2] = head;
+                TABLE[at + degree + 1] = expansion[1];
+                TABLE[at + degree + 2] = GlibcTrigTables.roundToMultiple(GlibcTrigTables.asin(centre(g)), 51);
             }
+        }
+
+        private static BigInteger centre(int g) {
+            return GlibcTrigTables.dyadic(2 * g + 65, 9);
+        }
+
+        /**
+         * asin's Taylor expansion on interval g as {c1, tail, c2, ..., cN}, the tail that of
+         * asin(x0) after its head: where GlibcTrigIntervalFit starts from.
+         */
+        static double[] taylorExpansion(int g) {
+            int degree = DEGREE[g];
+            BigInteger[] c = GlibcTrigTables.asinTaylor(centre(g), degree);
+            double[] expansion = new double[degree + 1];
+            expansion[0] = GlibcTrigTables.nearest(c[1]);
+            for (int k = 2; k <= degree; k++) {
+                expansion[k] = GlibcTrigTables.nearest(c[k]);
+            }
+            BigInteger asin = GlibcTrigTables.asin(centre(g));
+            expansion[1] = GlibcTrigTables.tail(asin, GlibcTrigTables.roundToMultiple(asin, 51));
+            return expansion;
         }
     }
 

@@ -389,8 +389,13 @@ public final class GlibcTrigFit {
      * constraints, or null.
      */
     private static double[] fit(Store store, double[] c, double limit) {
-        double[] best = fix(store, c.clone(), 0, limit);
-        return best == null ? null : polish(store, best);
+        double[] best = fix(c.clone(), 0, (fixed, j) -> solve(store, fixed, j, limit));
+        return best == null ? null : polish(best, candidate -> mismatches(store, candidate));
+    }
+
+    /** Changes to c[j..] that fit the kept results with c[0..j) fixed, or null if there are none. */
+    interface Solver {
+        double[] solve(double[] c, int j);
     }
 
     /**
@@ -398,9 +403,9 @@ public final class GlibcTrigFit {
      * solution of the widened problem can still put a result's unrounded series value on the
      * wrong side of a rounding boundary by up to the widening.
      */
-    private static double[] polish(Store store, double[] c) {
+    static double[] polish(double[] c, java.util.function.ToIntFunction<double[]> mismatches) {
         c = c.clone();
-        int wrong = mismatches(store, c);
+        int wrong = mismatches.applyAsInt(c);
         for (int pass = 0; pass < 50 && wrong > 0; pass++) {
             boolean better = false;
             for (int k = 0; k < c.length; k++) {
@@ -408,7 +413,7 @@ public final class GlibcTrigFit {
                     for (int sign = -1; sign <= 1; sign += 2) {
                         double[] moved = c.clone();
                         moved[k] = fromOrdinal(ordinal(c[k]) + sign * step);
-                        int w = mismatches(store, moved);
+                        int w = mismatches.applyAsInt(moved);
                         if (w < wrong) {
                             wrong = w;
                             c = moved;
@@ -425,11 +430,11 @@ public final class GlibcTrigFit {
     }
 
     /** Makes c[j..] doubles that satisfy the constraints, with c[0..j) fixed; null if none. */
-    private static double[] fix(Store store, double[] c, int j, double limit) {
+    static double[] fix(double[] c, int j, Solver solver) {
         if (j == c.length) {
             return c;
         }
-        double[] delta = solve(store, c, j, limit);
+        double[] delta = solver.solve(c, j);
         if (delta == null) {
             return null;
         }
@@ -441,7 +446,7 @@ public final class GlibcTrigFit {
                 next[k] = c[k] + delta[k];
             }
             next[j] = tries[attempt];
-            double[] done = fix(store, next, j + 1, limit);
+            double[] done = fix(next, j + 1, solver);
             if (done != null) {
                 return done;
             }

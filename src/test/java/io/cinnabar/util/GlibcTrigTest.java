@@ -103,7 +103,7 @@ class GlibcTrigTest {
 
     @Test
     void asinAgreesWithGlibc() throws IOException {
-        check(2, GlibcTrig::asin, new int[] {0, 0, 18, 0, 50, 75, 82, 0}, 1);
+        check(2, GlibcTrig::asin, new int[] {0, 0, 13, 0, 41, 75, 82, 0}, 1);
     }
 
     /**
@@ -114,7 +114,7 @@ class GlibcTrigTest {
      */
     @Test
     void asinEvaluationFollowsGlibc() throws IOException {
-        check(2, GlibcTrig::asinGlibcEvaluation, new int[] {0, 0, 18, 0, 50, 239, 2051, 1431}, 64);
+        check(2, GlibcTrig::asinGlibcEvaluation, new int[] {0, 0, 13, 0, 41, 239, 2051, 1431}, 64);
     }
 
     @Test
