@@ -37,15 +37,16 @@ import java.math.BigInteger;
  * sin's series below 0.126 (S1..S5, which cos uses within 0.126 of pi/2), which matched glibc on
  * all of 100 million arguments of sin and of cos (see GlibcTrigTest for the rates on other
  * arguments), and asin's expansions on the 1/256 intervals of [0.125, 0.96875) that
- * GlibcTrigIntervalFit has fitted (listed in glibc-asin-expansions.txt; each then matched glibc
- * on 10^6 fresh arguments but a few, on the highest intervals up to 1 in 10^4). The rest are
- * still Taylor's (every table: grid sin/cos, interval centres, expansion heads, square root
- * seeds, pi/2, is computed by {@link GlibcTrigTables} and equals glibc's): the grid paths' short
- * series and the expansions of the intervals not fitted yet. That costs the last bit in about 1
- * sin or cos result in 500000 on the grid paths and, for asin, up to 1 in 600 on the unfitted
- * intervals; on [0.921875, 0.96875) {@link #asin} uses the correctly rounded asin where the
- * expansions are not fitted, which agrees with glibc's more often than the Taylor ones do. With
- * glibc's values put in, this code matched glibc on 60 million arguments over every path.
+ * GlibcTrigIntervalFit has fitted so far (listed in glibc-asin-expansions.txt: [0.125,
+ * 0.41796875) and [0.75, 0.90625), 115 of 216; each then matched glibc on 10^6 fresh arguments
+ * but 0 to 5, where Taylor's expansions missed 15 to 1571). The rest are still Taylor's (every
+ * table: grid sin/cos, interval centres, expansion heads, square root seeds, pi/2, is computed
+ * by {@link GlibcTrigTables} and equals glibc's): the grid paths' short series (SN3 SN5 CS2 CS4
+ * CS6) and the other intervals' expansions. That costs the last bit in about 1 sin or cos result
+ * in 500000 on the grid paths and, for asin, 1 in 1000 to 1 in 100000 on the intervals not
+ * fitted; on those of [0.921875, 0.96875) {@link #asin} uses the correctly rounded asin, which
+ * agrees with glibc's more often than the Taylor expansions do. With glibc's values put in,
+ * this code matched glibc on 60 million arguments over every path.
  *
  * <p>Ranges: sin and cos for |x| &lt; 2.426265 (every argument geo passes: half-differences of
  * radians up to pi/2 and latitudes up to 85.05 degrees), asin on [-1, 1]. Beyond, sin and cos
@@ -128,6 +129,8 @@ public final class GlibcTrig {
         static final double[] TABLE;
         static final int[] OFFSET = new int[INTERVALS];
         static final int[] DEGREE = new int[INTERVALS];
+        /** Whether interval g's expansion is fitted to glibc's (else it is Taylor's). */
+        static final boolean[] FITTED = new boolean[INTERVALS];
 
         static {
             for (int i = 0; i < 128; i++) {
@@ -145,7 +148,8 @@ public final class GlibcTrig {
             for (int g = 0; g < INTERVALS; g++) {
                 int degree = DEGREE[g];
                 int at = OFFSET[g];
-                double[] expansion = fitted[g] != null ? fitted[g] : taylorExpansion(g);
+                FITTED[g] = fitted[g] != null;
+                double[] expansion = FITTED[g] ? fitted[g] : taylorExpansion(g);
                 TABLE[at] = GlibcTrigTables.nearest(centre(g));
                 TABLE[at + 1] = expansion[0];
                 for (int k = 2; k <= degree; k++) {
@@ -256,12 +260,13 @@ public final class GlibcTrig {
 
     /**
      * asin as Redis gets it from glibc, as near as we can: glibc's own evaluation everywhere but
-     * on [0.921875, 0.96875), where the correctly rounded asin agrees with glibc more often than
-     * glibc's evaluation with our Taylor expansions does (see {@link #asinGlibcEvaluation}).
+     * on the intervals of [0.921875, 0.96875) whose expansions are not fitted yet, where the
+     * correctly rounded asin agrees with glibc more often than glibc's evaluation with Taylor's
+     * expansions does (see {@link #asinGlibcEvaluation}).
      */
     public static double asin(double x) {
         int k = highWord(x);
-        if (k < 0x3fed8000 || k >= 0x3fef0000) {
+        if (k < 0x3fed8000 || k >= 0x3fef0000 || AsinTables.FITTED[interval(k)]) {
             return asinGlibcEvaluation(x);
         }
         return correctlyRoundedAsin(x);
@@ -283,9 +288,7 @@ public final class GlibcTrig {
             return smallAsin(x, x2, series(x2, ASIN_SERIES));
         }
         if (k < 0x3fef0000) {
-            int g = k < 0x3fd00000 ? (k & 0xfffff) >> 15
-                    : k < 0x3fe00000 ? 32 + ((k & 0xfffff) >> 14)
-                    : 96 + ((k & 0xfe000) >> 13);
+            int g = interval(k);
             double[] table = AsinTables.TABLE;
             int at = AsinTables.OFFSET[g];
             int degree = AsinTables.DEGREE[g];
@@ -306,6 +309,11 @@ public final class GlibcTrig {
             return x > 0 ? HP0 : -HP0;
         }
         return Double.NaN;
+    }
+
+    /** The 1/256 interval of [0.125, 0.96875) that |x| lies in, from x's high word. */
+    private static int interval(int k) {
+        return k < 0x3fd00000 ? (k & 0xfffff) >> 15 : k < 0x3fe00000 ? 32 + ((k & 0xfffff) >> 14) : 96 + ((k & 0xfe000) >> 13);
     }
 
     /** c[0] + y (c[1] + y (c[2] + ...)), fused at every step as glibc's FMA build does. */

@@ -13,8 +13,14 @@ import java.util.List;
  * <pre>
  * java -cp target/classes:target/test-classes io.cinnabar.util.GlibcTrigIntervalFit [FIRST [LAST]]
  * </pre>
- * for intervals FIRST..LAST (0..215 by default); prints each interval's mismatches before and
- * after on fresh arguments and the fitted rows as Java source for GlibcTrig.
+ * for intervals FIRST..LAST (0..215 by default); prints each interval's mismatches on 10^6
+ * fresh arguments ({@code -Dfit.validate=N}) with the fitted and with Taylor's expansion, and
+ * the fitted rows; src/main/resources/io/cinnabar/util/glibc-asin-expansions.txt holds them, a
+ * line per interval: its number, then the row's hex doubles. Each interval takes 2 rounds, 10^6
+ * then 4 * 10^6 arguments, from Taylor's expansion: about 10 seconds on an idle core up to
+ * 0.9, a minute or more above. From interval 200 on it does not finish yet: the exact bounds
+ * (BigDecimal) grow until the heap runs out, a thing to find before those intervals can be
+ * fitted.
  *
  * <p>On interval g with centre x0, GlibcTrig evaluates, with xx = |x| - x0:
  * w = xx c1 + p, p = tail + xx^2 q, q = c2 + xx (c3 + ...), the result w + head, each step
