@@ -36,17 +36,15 @@ import java.math.BigInteger;
  * on all of them with those), and
  * sin's series below 0.126 (S1..S5, which cos uses within 0.126 of pi/2), which matched glibc on
  * all of 100 million arguments of sin and of cos (see GlibcTrigTest for the rates on other
- * arguments), and asin's expansions on the 1/256 intervals of [0.125, 0.96875) that
- * GlibcTrigIntervalFit has fitted so far (listed in glibc-asin-expansions.txt: [0.125,
- * 0.41796875) and [0.75, 0.90625), 115 of 216; each then matched glibc on 10^6 fresh arguments
- * but 0 to 5, where Taylor's expansions missed 15 to 1571). The rest are still Taylor's (every
- * table: grid sin/cos, interval centres, expansion heads, square root seeds, pi/2, is computed
- * by {@link GlibcTrigTables} and equals glibc's): the grid paths' short series (SN3 SN5 CS2 CS4
- * CS6) and the other intervals' expansions. That costs the last bit in about 1 sin or cos result
- * in 500000 on the grid paths and, for asin, 1 in 1000 to 1 in 100000 on the intervals not
- * fitted; on those of [0.921875, 0.96875) {@link #asin} uses the correctly rounded asin, which
- * agrees with glibc's more often than the Taylor expansions do. With glibc's values put in,
- * this code matched glibc on 60 million arguments over every path.
+ * arguments), and asin's expansions on the 1/256 intervals of [0.125, 0.96875) (fitted by
+ * GlibcTrigIntervalFit, listed in glibc-asin-expansions.txt: 208 of 216; on the other 8 Taylor's
+ * expansion already matched glibc on 10^6 arguments; the fitted ones then matched on 10^6 fresh
+ * arguments each but 0 to 66, where Taylor's missed 15 to 23000). The rest are still Taylor's
+ * (every table: grid sin/cos, interval centres, expansion heads, square root seeds, pi/2, is
+ * computed by {@link GlibcTrigTables} and equals glibc's): the grid paths' short series (SN3 SN5
+ * CS2 CS4 CS6) and the reciprocal square root's RT0..RT3. That costs the last bit in about 1
+ * sin or cos result in 500000 on the grid paths and 1 asin result in 10^5 on [0.125, 0.96875).
+ * With glibc's values put in, this code matched glibc on 60 million arguments over every path.
  *
  * <p>Ranges: sin and cos for |x| &lt; 2.426265 (every argument geo passes: half-differences of
  * radians up to pi/2 and latitudes up to 85.05 degrees), asin on [-1, 1]. Beyond, sin and cos
@@ -259,10 +257,9 @@ public final class GlibcTrig {
     }
 
     /**
-     * asin as Redis gets it from glibc, as near as we can: glibc's own evaluation everywhere but
-     * on the intervals of [0.921875, 0.96875) whose expansions are not fitted yet, where the
-     * correctly rounded asin agrees with glibc more often than glibc's evaluation with Taylor's
-     * expansions does (see {@link #asinGlibcEvaluation}).
+     * asin as Redis gets it from glibc: glibc's own evaluation everywhere but on any interval of
+     * [0.921875, 0.96875) whose expansion is not fitted (none today), where the correctly rounded
+     * asin agrees with glibc more often than glibc's evaluation with Taylor's expansion does.
      */
     public static double asin(double x) {
         int k = highWord(x);

@@ -18,12 +18,11 @@ import org.junit.jupiter.api.Timeout;
  * are covered by geo.txt.
  *
  * <p>One tolerance, and only one: scores stored by STOREDIST (read back by ZRANGE WITHSCORES)
- * may differ from Redis's by up to 2 ulps, because {@link io.cinnabar.util.GlibcTrig} follows
- * glibc's sin/cos/asin without all of glibc's tuned coefficients (the rest are fitted to glibc's
- * outputs) and so differs in the last bit in about 1 result in 500000 (sin, cos) to 1 in 1000
- * (asin, on the intervals whose expansions are not fitted yet); over the default seeds and seeds
- * 1 to 3, 8 to 65 compared scores per run differed (18 to 96 before the fitted coefficients), by
- * at most 2 ulps. Every other reply, WITHDIST included, is compared byte for byte.
+ * may differ from Redis's by up to 2 ulps. {@link io.cinnabar.util.GlibcTrig} now matches
+ * glibc's sin/cos/asin in all but about 1 result in 10^5 (its coefficients fitted to glibc's
+ * outputs), yet over the default seeds and seeds 1 to 3, 6 to 65 compared scores per run still
+ * differ (18 to 96 before the fits), by at most 2 ulps: the rest comes from elsewhere and is
+ * still to be traced. Every other reply, WITHDIST included, is compared byte for byte.
  */
 @Timeout(300)
 class GeoCommandsRandomDiffTest {

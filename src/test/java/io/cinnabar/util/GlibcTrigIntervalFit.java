@@ -18,9 +18,8 @@ import java.util.List;
  * the fitted rows; src/main/resources/io/cinnabar/util/glibc-asin-expansions.txt holds them, a
  * line per interval: its number, then the row's hex doubles. Each interval takes 2 rounds, 10^6
  * then 4 * 10^6 arguments, from Taylor's expansion: about 10 seconds on an idle core up to
- * 0.9, a minute or more above. From interval 200 on it does not finish yet: the exact bounds
- * (BigDecimal) grow until the heap runs out, a thing to find before those intervals can be
- * fitted.
+ * 0.9, a minute or more above. An interval whose fit comes out worse than Taylor's keeps
+ * Taylor's.
  *
  * <p>On interval g with centre x0, GlibcTrig evaluates, with xx = |x| - x0:
  * w = xx c1 + p, p = tail + xx^2 q, q = c2 + xx (c3 + ...), the result w + head, each step
@@ -31,6 +30,12 @@ import java.util.List;
  */
 public final class GlibcTrigIntervalFit {
     private GlibcTrigIntervalFit() {}
+
+    /**
+     * At most this many kept arguments per interval: a poor fit after the first round would
+     * otherwise keep most of the next round's arguments and exhaust the heap.
+     */
+    private static final int KEPT = 40_000;
 
     /** One interval's expansion and the arguments kept for fitting it. */
     private static final class Interval {
@@ -57,6 +62,9 @@ public final class GlibcTrigIntervalFit {
         }
 
         void add(double argument, double result) {
+            if (size == KEPT) {
+                return;
+            }
             if (size == x.length) {
                 x = Arrays.copyOf(x, 2 * size);
                 y = Arrays.copyOf(y, 2 * size);
@@ -171,6 +179,10 @@ public final class GlibcTrigIntervalFit {
                 samples *= 4;
             }
             long[] counts = validate(probe, iv, Long.getLong("fit.validate", 1_000_000), 1000 + g, start);
+            if (counts[0] > counts[1]) {
+                iv.c = start;
+                counts[0] = counts[1];
+            }
             before += counts[1];
             after += counts[0];
             validated += counts[2];

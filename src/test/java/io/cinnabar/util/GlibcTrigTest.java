@@ -35,10 +35,8 @@ import org.junit.jupiter.api.Timeout;
  * <pre>
  * sin   below 2^-26: 0; below 0.126: 0 in 2.5 million; grid: 1 in 500000; reflected through pi/2: 0 in 2.5 million
  * cos   below 2^-27: 0; grid: 1 in 2 million; reflected: 4 in 10^6, 0 in 2 million within 0.126 of pi/2, 1 in 2 million
- * asin  below 2^-26: 0; below 0.125: 0 in 1.25 million; 0.125 to 0.5: 1 in 8000; to 0.75: 1 in 54000;
- *       to 0.921875: 1 in 2900; to 0.953125: 0.09%; to 0.96875: 0.11%; to 1: 0 in 1.25 million
- * (on asin's fitted intervals, [0.125, 0.41796875) and [0.75, 0.90625), 7 in about 2 million: nearly
- * all the mismatches above lie on the intervals still evaluated with Taylor's expansions)
+ * asin  below 2^-26: 0; below 0.125: 0 in 1.25 million; 0.125 to 0.5: 1 in 1.25 million; to 0.75: 2 in 1.25
+ *       million; to 0.921875: 1 in 140000; to 0.953125: 1 in 140000; to 0.96875: 1 in 35000; to 1: 0 in 1.25 million
  * </pre>
  * With glibc's 20 polynomial coefficients and its asin interval table put in instead of ours
  * (tried outside the repository, not committed), the same code matched glibc on all of 60
@@ -105,18 +103,16 @@ class GlibcTrigTest {
 
     @Test
     void asinAgreesWithGlibc() throws IOException {
-        check(2, GlibcTrig::asin, new int[] {0, 0, 11, 0, 41, 75, 82, 0}, 1);
+        check(2, GlibcTrig::asin, new int[] {0, 0, 1, 0, 1, 1, 2, 0}, 1);
     }
 
     /**
-     * glibc's evaluation with our coefficients on the paths the public asin leaves to the
-     * correctly rounded one, [0.921875, 0.96875): the structure is right (the rate would be near
-     * one half if not), the Taylor expansions are what keeps it from agreeing. (Paths 6 and 7
-     * count the arguments a few ulps below 0.96875 too.)
+     * glibc's evaluation on every path, including any interval the public asin would leave to
+     * the correctly rounded asin (none while every interval of [0.921875, 0.96875) is fitted).
      */
     @Test
     void asinEvaluationFollowsGlibc() throws IOException {
-        check(2, GlibcTrig::asinGlibcEvaluation, new int[] {0, 0, 11, 0, 41, 239, 2051, 1431}, 64);
+        check(2, GlibcTrig::asinGlibcEvaluation, new int[] {0, 0, 1, 0, 1, 1, 2, 0}, 1);
     }
 
     @Test
