@@ -11,23 +11,11 @@
  * Functions: 0 sin, 1 cos, 2 asin. Paths are numbered as in the ranges below.
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t state;
-
-static uint64_t next_random(void) {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double uniform(double lo, double hi) {
-    return lo + (hi - lo) * ((next_random() >> 11) * 0x1p-53);
-}
+#include "splitmix64.h"
 
 typedef struct { double lo, hi; } range;
 

@@ -25,18 +25,26 @@ import java.math.BigInteger;
  * fused where GCC fused it in the FMA build (read from the machine code): fused and unfused
  * evaluations differ in the last bit.
  *
- * <p>What cannot be reproduced: glibc's polynomial coefficients (5 for sin below 0.126, 5 for
- * the grid paths, 6 for asin's series, 4 for its square root) are minimax-tuned, and so are
- * asin's interval expansions from the third coefficient on, with their constant terms and, on
- * some intervals, the first two coefficients. They come from IBM's Accurate Mathematical
- * Library, follow from no derivation we can repeat, and are not copied here; this class uses
- * the Taylor coefficients (every table: grid sin/cos, interval centres, expansion heads,
- * square root seeds, pi/2, is computed by {@link GlibcTrigTables} and equals glibc's). That
- * costs the last bit in 1 sin or cos result in 6000 at most (paths near 0 and near pi/2, none
- * seen elsewhere) and, for asin, so much below 0.125 and above 0.921875 that {@link #asin} uses
- * the correctly rounded asin there, which glibc's agrees with but for 0.03% to 0.3%. Per-path
- * rates are in GlibcTrigTest. With glibc's values put in, this code matched glibc on 60 million
- * arguments over every path.
+ * <p>Coefficients: glibc's polynomial coefficients are minimax-tuned (they come from IBM's
+ * Accurate Mathematical Library and follow from no derivation we can repeat), and its source is
+ * not where ours come from. Where we have them, they are recovered from glibc's outputs alone:
+ * GlibcTrigFit (src/test/java, with the probe src/test/c/glibc_fit_probe.c) asks this machine's
+ * libm (glibc 2.36) for results and solves for doubles that make our evaluation reproduce them;
+ * anyone can rerun it. Fitted so far: asin's series (F1..F6, below 0.125 and in the square root
+ * branch), which then matched glibc on 200 million fresh arguments of each branch but 2 below
+ * 0.125 (the reciprocal square root's RT0..RT3 stay Taylor's, and the square root branch matched
+ * on all of them with those), and
+ * sin's series below 0.126 (S1..S5, which cos uses within 0.126 of pi/2), which matched glibc on
+ * all of 100 million arguments of sin and of cos (see GlibcTrigTest for the rates on other
+ * arguments), and asin's expansions on the 1/256 intervals of [0.125, 0.96875) (fitted by
+ * GlibcTrigIntervalFit, listed in glibc-asin-expansions.txt: 208 of 216; on the other 8 Taylor's
+ * expansion already matched glibc on 10^6 arguments; the fitted ones then matched on 10^6 fresh
+ * arguments each but 0 to 66, where Taylor's missed 15 to 23000). The rest are still Taylor's
+ * (every table: grid sin/cos, interval centres, expansion heads, square root seeds, pi/2, is
+ * computed by {@link GlibcTrigTables} and equals glibc's): the grid paths' short series (SN3 SN5
+ * CS2 CS4 CS6) and the reciprocal square root's RT0..RT3. That costs the last bit in about 1
+ * sin or cos result in 500000 on the grid paths and 1 asin result in 10^5 on [0.125, 0.96875).
+ * With glibc's values put in, this code matched glibc on 60 million arguments over every path.
  *
  * <p>Ranges: sin and cos for |x| &lt; 2.426265 (every argument geo passes: half-differences of
  * radians up to pi/2 and latitudes up to 85.05 degrees), asin on [-1, 1]. Beyond, sin and cos
@@ -55,31 +63,30 @@ public final class GlibcTrig {
     /** 2^24: adding and subtracting it keeps the high half of a square root's bits. */
     private static final double SPLIT = 0x1p24;
 
-    // Series coefficients: Taylor's, where glibc has tuned ones of its own (see the class comment).
-    // sin x = x + x^3 (S1 + x^2 (S2 + ...)) below 0.126.
-    private static final double S1 = GlibcTrigTables.sinCosSeriesCoefficient(3);
-    private static final double S2 = GlibcTrigTables.sinCosSeriesCoefficient(5);
-    private static final double S3 = GlibcTrigTables.sinCosSeriesCoefficient(7);
-    private static final double S4 = GlibcTrigTables.sinCosSeriesCoefficient(9);
-    private static final double S5 = GlibcTrigTables.sinCosSeriesCoefficient(11);
-    // sin and cos of the remainder after the grid point (|r| <= 1/256).
+    // Series coefficients: fitted to glibc's outputs, or Taylor's where not yet (see the class comment).
+    /**
+     * sin x = x + x^3 (S1 + x^2 (S2 + ...)) below 0.126: S1..S5, fitted to glibc 2.36's sin and
+     * cos by GlibcTrigFit (sin-series).
+     */
+    static final double[] SIN_SERIES = {
+        -0x1.5555555555555p-3, 0x1.1111111110ecep-7, -0x1.a01a019db09a3p-13, 0x1.71de27bce3f58p-19, -0x1.ade04fff63494p-26};
+    /** sin r = r + r^3 (SN3 + r^2 SN5) and 1 - cos r = r^2 (CS2 + r^2 (CS4 + r^2 CS6)) for |r| &lt;= 1/256. */
     private static final double SN3 = GlibcTrigTables.sinCosSeriesCoefficient(3);
     private static final double SN5 = GlibcTrigTables.sinCosSeriesCoefficient(5);
     private static final double CS2 = -GlibcTrigTables.sinCosSeriesCoefficient(2);
     private static final double CS4 = -GlibcTrigTables.sinCosSeriesCoefficient(4);
     private static final double CS6 = -GlibcTrigTables.sinCosSeriesCoefficient(6);
-    // asin x = x + x^3 (F1 + x^2 (F2 + ...)), below 0.125 and for the square root branch.
-    private static final double F1 = GlibcTrigTables.asinSeriesCoefficient(1);
-    private static final double F2 = GlibcTrigTables.asinSeriesCoefficient(2);
-    private static final double F3 = GlibcTrigTables.asinSeriesCoefficient(3);
-    private static final double F4 = GlibcTrigTables.asinSeriesCoefficient(4);
-    private static final double F5 = GlibcTrigTables.asinSeriesCoefficient(5);
-    private static final double F6 = GlibcTrigTables.asinSeriesCoefficient(6);
-    // (1 - r)^(-1/2), which refines a reciprocal square root seed.
-    private static final double RT0 = GlibcTrigTables.reciprocalSqrtSeriesCoefficient(0);
-    private static final double RT1 = GlibcTrigTables.reciprocalSqrtSeriesCoefficient(1);
-    private static final double RT2 = GlibcTrigTables.reciprocalSqrtSeriesCoefficient(2);
-    private static final double RT3 = GlibcTrigTables.reciprocalSqrtSeriesCoefficient(3);
+    /**
+     * asin x = x + x^3 (F1 + x^2 (F2 + ...)), below 0.125 and for the square root branch: F1..F6,
+     * fitted to glibc 2.36's asin by GlibcTrigFit (asin-series; see GlibcTrigTest for how well).
+     */
+    static final double[] ASIN_SERIES = {
+        0x1.55555555554f9p-3, 0x1.333333336127dp-4, 0x1.6db6dae42c0e4p-5,
+        0x1.f1c7e04f4ac4fp-6, 0x1.6e442c823de6bp-6, 0x1.292d80f129f6dp-6};
+    /** (1 - r)^(-1/2), which refines a reciprocal square root seed: RT0..RT3. */
+    static final double[] ROOT_SERIES = {
+        GlibcTrigTables.reciprocalSqrtSeriesCoefficient(0), GlibcTrigTables.reciprocalSqrtSeriesCoefficient(1),
+        GlibcTrigTables.reciprocalSqrtSeriesCoefficient(2), GlibcTrigTables.reciprocalSqrtSeriesCoefficient(3)};
 
     /** sin(i/128) head and tail, cos(i/128) head and tail, for i = 0..110. */
     private static final double[] GRID = new double[111 * 4];
@@ -104,20 +111,24 @@ public final class GlibcTrig {
      * roots from 0.5, points about 6,700 km or more apart), and building them takes a tenth of a
      * second.
      */
-    private static final class AsinTables {
+    static final class AsinTables {
         /** 1/sqrt of the centres of [0.5, 1) in 64 steps then [1, 2) in 64 steps. */
         static final double[] ROOT_SEEDS = new double[128];
 
         /** Intervals of 1/256 from 0.125 to 0.96875. */
         static final int INTERVALS = 216;
         /**
-         * For interval g: its centre x0, asin's Taylor coefficients c1..cN at x0, then the tail
-         * and the head of asin(x0), the head a multiple of 2^-51; N = 6 up to 0.5, 7 up to 0.75,
-         * 8 up to 0.921875, 9, then 10.
+         * For interval g: its centre x0, asin's expansion c1..cN around x0 (fitted where
+         * {@link GlibcTrigTables#asinExpansions} has it, else Taylor's), then its constant term's
+         * tail and head, the
+         * head asin(x0) rounded to a multiple of 2^-51; N = 6 up to 0.5, 7 up to 0.75, 8 up to
+         * 0.921875, 9, then 10.
          */
         static final double[] TABLE;
         static final int[] OFFSET = new int[INTERVALS];
         static final int[] DEGREE = new int[INTERVALS];
+        /** Whether interval g's expansion is fitted to glibc's (else it is Taylor's). */
+        static final boolean[] FITTED = new boolean[INTERVALS];
 
         static {
             for (int i = 0; i < 128; i++) {
@@ -131,20 +142,41 @@ public final class GlibcTrig {
                 size += DEGREE[g] + 3;
             }
             TABLE = new double[size];
+            double[][] fitted = GlibcTrigTables.asinExpansions(INTERVALS);
             for (int g = 0; g < INTERVALS; g++) {
-                BigInteger x0 = GlibcTrigTables.dyadic(2 * g + 65, 9);
                 int degree = DEGREE[g];
                 int at = OFFSET[g];
-                BigInteger[] c = GlibcTrigTables.asinTaylor(x0, degree);
-                TABLE[at] = GlibcTrigTables.nearest(x0);
-                for (int k = 1; k <= degree; k++) {
-                    TABLE[at + k] = GlibcTrigTables.nearest(c[k]);
+                FITTED[g] = fitted[g] != null;
+                double[] expansion = FITTED[g] ? fitted[g] : taylorExpansion(g);
+                TABLE[at] = GlibcTrigTables.nearest(centre(g));
+                TABLE[at + 1] = expansion[0];
+                for (int k = 2; k <= degree; k++) {
+                    TABLE[at + k] = expansion[k];
                 }
-                BigInteger asin = GlibcTrigTables.asin(x0);
-                double head = GlibcTrigTables.roundToMultiple(asin, 51);
-                TABLE[at + degree + 1] = GlibcTrigTables.tail(asin, head);
-                TABLE[at + degree + 2] = head;
+                TABLE[at + degree + 1] = expansion[1];
+                TABLE[at + degree + 2] = GlibcTrigTables.roundToMultiple(GlibcTrigTables.asin(centre(g)), 51);
             }
+        }
+
+        private static BigInteger centre(int g) {
+            return GlibcTrigTables.dyadic(2 * g + 65, 9);
+        }
+
+        /**
+         * asin's Taylor expansion on interval g as {c1, tail, c2, ..., cN}, the tail that of
+         * asin(x0) after its head: where GlibcTrigIntervalFit starts from.
+         */
+        static double[] taylorExpansion(int g) {
+            int degree = DEGREE[g];
+            BigInteger[] c = GlibcTrigTables.asinTaylor(centre(g), degree);
+            double[] expansion = new double[degree + 1];
+            expansion[0] = GlibcTrigTables.nearest(c[1]);
+            for (int k = 2; k <= degree; k++) {
+                expansion[k] = GlibcTrigTables.nearest(c[k]);
+            }
+            BigInteger asin = GlibcTrigTables.asin(centre(g));
+            expansion[1] = GlibcTrigTables.tail(asin, GlibcTrigTables.roundToMultiple(asin, 51));
+            return expansion;
         }
     }
 
@@ -188,8 +220,7 @@ public final class GlibcTrig {
         double ax = Math.abs(x);
         if (ax < 0.126) {
             double xx = x * x;
-            double p = Math.fma(Math.fma(Math.fma(Math.fma(S5, xx, S4), xx, S3), xx, S2), xx, S1);
-            return x + Math.fma(xx, Math.fma(p, x, -0.5 * dx), dx);
+            return smallSin(x, dx, xx, series(xx, SIN_SERIES));
         }
         if (x <= 0) {
             dx = -dx;
@@ -202,6 +233,11 @@ public final class GlibcTrig {
         double c = Math.fma(r, dx, rr * Math.fma(Math.fma(CS6, rr, CS4), rr, CS2));
         double cor = Math.fma(s, GRID[i + 2], Math.fma(-c, GRID[i], Math.fma(s, GRID[i + 3], GRID[i + 1])));
         return Math.copySign(GRID[i] + cor, x);
+    }
+
+    /** sin(x + dx) below 0.126 from the value p of the series S1 + xx (S2 + ...) at xx = x^2. */
+    static double smallSin(double x, double dx, double xx, double p) {
+        return x + Math.fma(xx, Math.fma(p, x, -0.5 * dx), dx);
     }
 
     /** cos(x + dx) for |x| &lt; 0.86 and a tail dx far below x's last bit. */
@@ -221,14 +257,13 @@ public final class GlibcTrig {
     }
 
     /**
-     * asin as Redis gets it from glibc, as near as can be done without glibc's tuned
-     * coefficients: glibc's own evaluation on [0.5, 0.921875), where our Taylor table reproduces
-     * glibc's best, and the correctly rounded asin elsewhere, which agrees with glibc more often
-     * than glibc's evaluation with Taylor coefficients does there (see {@link #asinGlibcEvaluation}).
+     * asin as Redis gets it from glibc: glibc's own evaluation everywhere but on any interval of
+     * [0.921875, 0.96875) whose expansion is not fitted (none today), where the correctly rounded
+     * asin agrees with glibc more often than glibc's evaluation with Taylor's expansion does.
      */
     public static double asin(double x) {
         int k = highWord(x);
-        if (k >= 0x3fe00000 && k < 0x3fed8000) {
+        if (k < 0x3fed8000 || k >= 0x3fef0000 || AsinTables.FITTED[interval(k)]) {
             return asinGlibcEvaluation(x);
         }
         return correctlyRoundedAsin(x);
@@ -247,12 +282,10 @@ public final class GlibcTrig {
         }
         if (k < 0x3fc00000) {
             double x2 = x * x;
-            return Math.fma(asinSeries(x2), x * x2, x);
+            return smallAsin(x, x2, series(x2, ASIN_SERIES));
         }
         if (k < 0x3fef0000) {
-            int g = k < 0x3fd00000 ? (k & 0xfffff) >> 15
-                    : k < 0x3fe00000 ? 32 + ((k & 0xfffff) >> 14)
-                    : 96 + ((k & 0xfe000) >> 13);
+            int g = interval(k);
             double[] table = AsinTables.TABLE;
             int at = AsinTables.OFFSET[g];
             int degree = AsinTables.DEGREE[g];
@@ -266,19 +299,8 @@ public final class GlibcTrig {
             return x > 0 ? res : -res;
         }
         if (k < 0x3ff00000) {
-            double z = 0.5 * (x > 0 ? 1.0 - x : x + 1.0);
-            int zk = (int) (Double.doubleToRawLongBits(z) >>> 32);
-            double t = AsinTables.ROOT_SEEDS[(zk & 0x1fffff) >> 14] * Math.scalb(1.0, 511 - (zk >> 21));
-            double r = Math.fma(-(t * t), z, 1.0);
-            t = Math.fma(Math.fma(Math.fma(RT3, r, RT2), r, RT1), r, RT0) * t;
-            double c = z * t;
-            double newton = Math.fma(-(t * 0.5), c, 1.5);
-            double y = (c + SPLIT) - SPLIT;
-            double cc = Math.fma(-y, y, z) / Math.fma(newton, c, y);
-            double p = asinSeries(z) * z;
-            double cor = Math.fma(-((y + cc) + (y + cc)), p, Math.fma(-2.0, cc, HP1));
-            double res = cor + Math.fma(-2.0, y, HP0);
-            return x > 0 ? res : -res;
+            double z = rootArgument(x);
+            return rootAsin(x, z, series(z, ASIN_SERIES));
         }
         if (k == 0x3ff00000 && (int) Double.doubleToRawLongBits(x) == 0) {
             return x > 0 ? HP0 : -HP0;
@@ -286,9 +308,46 @@ public final class GlibcTrig {
         return Double.NaN;
     }
 
-    /** F1 + y (F2 + y (F3 + ...)). */
-    private static double asinSeries(double y) {
-        return Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(F6, y, F5), y, F4), y, F3), y, F2), y, F1);
+    /** The 1/256 interval of [0.125, 0.96875) that |x| lies in, from x's high word. */
+    private static int interval(int k) {
+        return k < 0x3fd00000 ? (k & 0xfffff) >> 15 : k < 0x3fe00000 ? 32 + ((k & 0xfffff) >> 14) : 96 + ((k & 0xfe000) >> 13);
+    }
+
+    /** c[0] + y (c[1] + y (c[2] + ...)), fused at every step as glibc's FMA build does. */
+    static double series(double y, double[] c) {
+        double q = c[c.length - 1];
+        for (int j = c.length - 2; j >= 0; j--) {
+            q = Math.fma(q, y, c[j]);
+        }
+        return q;
+    }
+
+    /** asin x below 0.125 from x2 = x * x and the value p of the series at x2. */
+    static double smallAsin(double x, double x2, double p) {
+        return Math.fma(p, x * x2, x);
+    }
+
+    /** (1 - |x|) / 2, whose square root the branch from 0.96875 on takes. */
+    static double rootArgument(double x) {
+        return 0.5 * (x > 0 ? 1.0 - x : x + 1.0);
+    }
+
+    /**
+     * asin x = pi/2 - 2 asin(sqrt(z)) from 0.96875 on, with z = {@link #rootArgument} and p the
+     * value of the series at z.
+     */
+    static double rootAsin(double x, double z, double p) {
+        int zk = (int) (Double.doubleToRawLongBits(z) >>> 32);
+        double t = AsinTables.ROOT_SEEDS[(zk & 0x1fffff) >> 14] * Math.scalb(1.0, 511 - (zk >> 21));
+        double r = Math.fma(-(t * t), z, 1.0);
+        t = series(r, ROOT_SERIES) * t;
+        double c = z * t;
+        double newton = Math.fma(-(t * 0.5), c, 1.5);
+        double y = (c + SPLIT) - SPLIT;
+        double cc = Math.fma(-y, y, z) / Math.fma(newton, c, y);
+        double cor = Math.fma(-((y + cc) + (y + cc)), p * z, Math.fma(-2.0, cc, HP1));
+        double res = cor + Math.fma(-2.0, y, HP0);
+        return x > 0 ? res : -res;
     }
 
     /**

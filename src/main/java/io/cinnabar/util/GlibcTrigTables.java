@@ -169,4 +169,33 @@ final class GlibcTrigTables {
     static double reciprocalSqrtSeriesCoefficient(int k) {
         return nearest(centralBinomialRatio(k));
     }
+
+    /**
+     * asin's expansion around the centre of each 1/256 interval of [0.125, 0.96875), as {c1,
+     * tail, c2, ..., cN} (tail: the constant term's part below its head, asin(x0) rounded to a
+     * multiple of 2^-51), fitted to glibc 2.36's asin by GlibcTrigIntervalFit from the Taylor
+     * expansion; null for an interval not fitted, where Taylor's is used. Read from
+     * glibc-asin-expansions.txt, the tool's output: a line per fitted interval, its number then
+     * the coefficients as hex doubles.
+     */
+    static double[][] asinExpansions(int intervals) {
+        double[][] expansions = new double[intervals][];
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                GlibcTrigTables.class.getResourceAsStream("glibc-asin-expansions.txt"), java.nio.charset.StandardCharsets.US_ASCII))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] fields = line.trim().split("\\s+");
+                double[] expansion = new double[fields.length - 1];
+                for (int k = 1; k < fields.length; k++) {
+                    expansion[k - 1] = Double.parseDouble(fields[k]);
+                }
+                expansions[Integer.parseInt(fields[0])] = expansion;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return expansions;
+    }
 }
