@@ -398,7 +398,6 @@ public final class GeoCommands {
         /** {@link GeoHash#rootLimit} of the radius, so most points are decided without an asin. */
         private double rootLimit;
         /** {@link GeoHash#rootLimit} of half a box's height. */
-        private double boxHeightRootLimit;
         /** {@link GeoHash#rootCutoff} of the radius, +Infinity for a box. */
         private double rootCutoff;
         /** The cosine of the center's latitude, the same for every point's distance. */
@@ -664,9 +663,8 @@ public final class GeoCommands {
                 radiusMeters = radius;
             }
             radiusMeters *= conversion;
-            // For a box, rootLimit is half its width's and boxHeightRootLimit half its height's.
+            // For a box, rootLimit is half its width's.
             rootLimit = GeoHash.rootLimit(box ? width * conversion / 2 : radius * conversion);
-            boxHeightRootLimit = GeoHash.rootLimit(height * conversion / 2);
             // A box keeps points beyond its corners' radius for nothing: every kept one is measured.
             rootCutoff = box ? Double.POSITIVE_INFINITY : GeoHash.rootCutoff(rootLimit);
             centerCos = GeoHash.cosLatitude(center[1]);
@@ -700,15 +698,25 @@ public final class GeoCommands {
                 double score = cursor.score();
                 GeoHash.decodeScore(score, xy);
                 if (box && GeoHash.outsideRectangle(width * conversion, height * conversion, center[0], center[1], xy[0], xy[1],
-                        rootLimit, boxHeightRootLimit)) {
+                        rootLimit)) {
                     continue;
                 }
-                double root = GeoHash.haversineRoot(center[0], center[1], centerCos, xy[0], xy[1], rootCutoff);
-                if (!box && GeoHash.rootFartherThan(root, rootLimit, radius * conversion)) {
-                    continue;
+                double distance;
+                if (GeoHash.sameMeridian(center[0], xy[0])) {
+                    // Redis measures these along the meridian, without the haversine.
+                    distance = GeoHash.latDistance(center[1], xy[1]);
+                    if (!box && distance > radius * conversion) {
+                        continue;
+                    }
+                } else {
+                    double root = GeoHash.haversineRoot(center[0], center[1], centerCos, xy[0], xy[1], rootCutoff);
+                    if (!box && GeoHash.rootFartherThan(root, rootLimit, radius * conversion)) {
+                        continue;
+                    }
+                    // asin is the costliest step: paid only when the distance is shown or sorted.
+                    distance = needDistance ? GeoHash.distanceFromRoot(root) : 0;
                 }
-                // The correctly rounded asin is the costliest step: paid only when shown or sorted.
-                append(cursor.member(), score, needDistance ? GeoHash.distanceFromRoot(root) : 0);
+                append(cursor.member(), score, needDistance ? distance : 0);
                 if (limit != 0 && used >= limit) {
                     break;
                 }

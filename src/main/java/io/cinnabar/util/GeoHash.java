@@ -192,7 +192,25 @@ public final class GeoHash {
      * cos and asin as {@link GlibcTrig} reproduces them.
      */
     public static double distance(double lon1d, double lat1d, double lon2d, double lat2d) {
+        if (sameMeridian(lon1d, lon2d)) {
+            return latDistance(lat1d, lat2d);
+        }
         return distanceFromRoot(haversineRoot(lon1d, lat1d, lon2d, lat2d));
+    }
+
+    /**
+     * Whether Redis 7.0's geohashGetDistance takes its shortcut for these longitudes: when
+     * sin((lon2r - lon1r) / 2) is 0 it returns {@link #latDistance} instead of the haversine, and
+     * the two round differently (10578.376740558346 km against ...342 for two points on the
+     * 180th meridian). sin is 0 exactly when its argument is.
+     */
+    public static boolean sameMeridian(double lon1d, double lon2d) {
+        return (degRad(lon2d) - degRad(lon1d)) / 2 == 0.0;
+    }
+
+    /** geohashGetLatDistance: the meridian distance between two latitudes, R times their radians apart. */
+    public static double latDistance(double lat1d, double lat2d) {
+        return EARTH_RADIUS_IN_METERS * Math.abs(degRad(lat2d) - degRad(lat1d));
     }
 
     /** The distance whose {@link #haversineRoot} is root, as {@link #distance} computes it. */
@@ -285,15 +303,20 @@ public final class GeoHash {
 
     /**
      * Whether (x2, y2) lies outside the width x height box (meters) around the center (x1, y1),
-     * as geohashGetDistanceIfInRectangle decides before it measures the distance; given
-     * {@link #rootLimit} of half the width and of half the height, so that nearly every point is
-     * decided without an asin.
+     * as geohashGetDistanceIfInRectangle decides before it measures the distance: the latitudes'
+     * {@link #latDistance} against half the height, then the distance along the point's parallel
+     * against half the width, given that half width's {@link #rootLimit} so that nearly every
+     * point is decided without an asin.
      */
     public static boolean outsideRectangle(double widthM, double heightM, double x1, double y1, double x2, double y2,
-            double halfWidthRootLimit, double halfHeightRootLimit) {
-        double cosLat2 = cosLatitude(y2);
-        return rootFartherThan(haversineRoot(x2, y2, cosLat2, x1, y2, Double.POSITIVE_INFINITY), halfWidthRootLimit, widthM / 2)
-                || rootFartherThan(haversineRoot(x2, y2, cosLat2, x2, y1, Double.POSITIVE_INFINITY), halfHeightRootLimit, heightM / 2);
+            double halfWidthRootLimit) {
+        if (latDistance(y2, y1) > heightM / 2) {
+            return true;
+        }
+        if (sameMeridian(x2, x1)) {
+            return false; // the shortcut measures 0 along the point's own parallel
+        }
+        return rootFartherThan(haversineRoot(x2, y2, cosLatitude(y2), x1, y2, Double.POSITIVE_INFINITY), halfWidthRootLimit, widthM / 2);
     }
 
     /** geohashEstimateStepsByRadius: the coarsest step whose cells still cover the radius. */

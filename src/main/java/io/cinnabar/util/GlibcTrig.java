@@ -46,11 +46,13 @@ import java.math.BigInteger;
  * sin or cos result in 500000 on the grid paths and 1 asin result in 10^5 on [0.125, 0.96875).
  * With glibc's values put in, this code matched glibc on 60 million arguments over every path.
  *
- * <p>Ranges: sin and cos for |x| &lt; 2.426265 (every argument geo passes: half-differences of
- * radians up to pi/2 and latitudes up to 85.05 degrees), asin on [-1, 1]. Beyond, sin and cos
- * fall back to {@link Math} (glibc reduces by multiples of pi/2 there): geo only goes there in
- * the bounding-box cosine of latitude plus or minus a radius of thousands of kilometres, where a
- * last bit would have to land exactly on a cell edge to change which cells are searched.
+ * <p>Ranges: cos for |x| &lt; 2.426265 (latitudes up to 85.05 degrees), sin for |x| &lt; 5 pi / 4
+ * (half-differences of longitudes reach pi when two points straddle the antimeridian; from
+ * 2.426265 on glibc reduces the argument by pi, as this class does, to double-double precision:
+ * 10 of 4 million sin results there differ from glibc's, the grid series' rate), asin on
+ * [-1, 1]. Beyond, sin and cos fall back to {@link Math}: geo only goes there in the bounding-box
+ * cosine of latitude plus or minus a radius of thousands of kilometres, where a last bit would
+ * have to land exactly on a cell edge to change which cells are searched.
  */
 public final class GlibcTrig {
     private GlibcTrig() {}
@@ -195,8 +197,22 @@ public final class GlibcTrig {
         if (k < 0x400368fd) {
             return Math.copySign(cosOfSplit(HP0 - Math.abs(x), HP1), x);
         }
+        double ax = Math.abs(x);
+        if (ax < FIVE_QUARTER_PI) {
+            // glibc reduces by multiples of pi/2 here, and the multiple is 2: sin x = -sin(x - pi).
+            // x - pi as head and tail: ax - 2 HP0 is exact (the two are within a factor of 2).
+            double t = ax - 2 * HP0;
+            double a = t - 2 * HP1;
+            double back = a - t;
+            double da = (t - (a - back)) + (-2 * HP1 - back);
+            double sinAx = -sinOfSplit(a, da);
+            return x < 0 ? -sinAx : sinAx;
+        }
         return Math.sin(x);
     }
+
+    /** Up to here glibc's reduction of sin's argument by multiples of pi/2 takes the multiple 2. */
+    private static final double FIVE_QUARTER_PI = 3.9269908169872414;
 
     public static double cos(double x) {
         int k = highWord(x);
