@@ -12,9 +12,7 @@ import io.cinnabar.server.Server;
 import io.cinnabar.util.Glob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,7 +191,7 @@ final class ConfigCommands {
     }
 
     static void help(CommandContext ctx) {
-        Help.reply(ctx, "CONFIG",
+        KeyCommands.replyHelp(ctx, "CONFIG",
                 "GET <pattern>",
                 "    Return parameters matching the glob-like <pattern> and their values.",
                 "SET <directive> <value>",
@@ -202,24 +200,5 @@ final class ConfigCommands {
                 "    Reset statistics reported by the INFO command.",
                 "REWRITE",
                 "    Rewrite the configuration file.");
-    }
-
-    /** Redis's addReplyHelp: a header line, the given lines, then HELP, as simple strings. */
-    static final class Help {
-        private Help() {}
-
-        static void reply(CommandContext ctx, String command, String... lines) {
-            List<String> all = new ArrayList<>();
-            all.add(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-            for (String l : lines) {
-                all.add(l);
-            }
-            all.add("HELP");
-            all.add("    Prints this help.");
-            ctx.reply.array(all.size());
-            for (String l : all) {
-                ctx.reply.simple(l);
-            }
-        }
     }
 }

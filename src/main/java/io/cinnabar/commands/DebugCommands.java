@@ -152,7 +152,7 @@ final class DebugCommands {
     }
 
     private static void help(CommandContext ctx) {
-        ConfigCommands.Help.reply(ctx, "DEBUG",
+        KeyCommands.replyHelp(ctx, "DEBUG",
                 "CHANGE-REPL-ID",
                 "    Change the replication IDs of the instance.",
                 "    Dangerous: should be used only for testing the replication subsystem.",

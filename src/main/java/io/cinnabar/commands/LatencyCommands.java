@@ -46,7 +46,7 @@ final class LatencyCommands {
         t.bind("latency|graph", l::graph);
         t.bind("latency|doctor", ctx -> ctx.reply.verbatim(l.doctor(System.currentTimeMillis() / 1000), "txt"));
         t.bind("latency|histogram", l::histogram);
-        t.bind("latency|help", ctx -> ConfigCommands.Help.reply(ctx, "LATENCY",
+        t.bind("latency|help", ctx -> KeyCommands.replyHelp(ctx, "LATENCY",
                 "DOCTOR",
                 "    Return a human readable latency analysis report.",
                 "GRAPH <event>",

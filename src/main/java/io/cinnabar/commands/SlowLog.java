@@ -54,7 +54,7 @@ final class SlowLog implements Server.CommandObserver {
             s.entries.clear();
             ctx.reply.ok();
         });
-        t.bind("slowlog|help", ctx -> ConfigCommands.Help.reply(ctx, "SLOWLOG",
+        t.bind("slowlog|help", ctx -> KeyCommands.replyHelp(ctx, "SLOWLOG",
                 "GET [<count>]",
                 "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
                 "    Entries are made of:",
