@@ -296,8 +296,7 @@ final class InfoCommand {
         field(out, "used_memory_overhead", Keyspace.STARTUP_MEMORY);
         field(out, "used_memory_startup", Keyspace.STARTUP_MEMORY);
         field(out, "used_memory_dataset", dataset);
-        // Redis divides by the memory used beyond startup, as MEMORY STATS's dataset.percentage does.
-        field(out, "used_memory_dataset_perc", pct(dataset, used > Keyspace.STARTUP_MEMORY ? used - Keyspace.STARTUP_MEMORY : 1));
+        field(out, "used_memory_dataset_perc", pct(dataset, netUsage(used)));
         field(out, "allocator_allocated", heap.getUsed());
         field(out, "allocator_active", heap.getCommitted());
         field(out, "allocator_resident", rss);
@@ -395,6 +394,11 @@ final class InfoCommand {
             return String.format(Locale.ROOT, "%.2fT", d / (1024L * 1024 * 1024 * 1024));
         }
         return String.format(Locale.ROOT, "%.2fP", d / (1024L * 1024 * 1024 * 1024 * 1024));
+    }
+
+    /** Redis's net_usage: used memory beyond startup (at least 1), what dataset percentages divide. */
+    static long netUsage(long used) {
+        return used > Keyspace.STARTUP_MEMORY ? used - Keyspace.STARTUP_MEMORY : 1;
     }
 
     private static String pct(long part, long whole) {

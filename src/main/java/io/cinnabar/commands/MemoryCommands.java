@@ -229,7 +229,7 @@ public final class MemoryCommands {
         }
 
         long netUsage() {
-            return used > startup ? used - startup : 1;
+            return InfoCommand.netUsage(used);
         }
 
         float fragmentation() {
