@@ -613,7 +613,8 @@ public final class BitmapCommands {
         byte[] bytes;
         int length;
         boolean announced = false;
-        int changes = 0; // as Redis counts them: every SET and every INCRBY that did not fail
+        boolean grew = false;
+        int changes = 0; // as Redis 7.0 counts them: a SET or INCRBY that grew the string or changed its field
         if (readOnly) {
             Object v = StringCommands.getString(db, key);
             bytes = v == null ? null : contents(v);
@@ -626,8 +627,9 @@ public final class BitmapCommands {
             long needed = (highestWrite >>> 3) + 1;
             bytes = writableInPlace(v, needed);
             if (bytes == null) {
+                grew = v == null || length(v) < needed; // before writableBytes lengthens v in place
                 bytes = writableBytes(ctx, db, key, v, needed);
-                announced = v == null || length(v) < needed;
+                announced = grew;
             }
             length = (int) Math.max(needed, v == null ? 0 : length(v));
         }
@@ -662,7 +664,9 @@ public final class BitmapCommands {
                 }
             }
             ctx.reply.integer(opcode == INCRBY ? stored : old);
-            changes++;
+            if (grew || stored != old) {
+                changes++;
+            }
             if (stored != old) {
                 if (!announced) {
                     db.lookupWrite(key);

@@ -72,6 +72,41 @@ class KeyspaceEventsDiffTest {
         assertTrue(mismatches.isEmpty(), () -> "seed " + seed + ", notifications differ:\n" + String.join("\n", mismatches));
     }
 
+    /** Redis 7.0 announces a BITFIELD only when a SET or INCRBY grew the string or changed its field. */
+    @Test
+    void bitfieldThatChangesNothingIsSilent() {
+        String[][] commands = {
+            {"BITFIELD", "bf", "SET", "u8", "6", "0", "GET", "u4", "0"}, // creates the key: announced
+            {"BITFIELD", "bf", "SET", "u8", "6", "0"}, // same value, no growth: silent
+            {"BITFIELD", "bf", "INCRBY", "i5", "0", "0", "SET", "u4", "4", "0"},
+            {"BITFIELD", "bf", "SET", "u8", "12", "0"}, // grows by a zero byte: announced
+            {"BITFIELD", "bf", "SET", "u8", "0", "7"},
+            {"BITFIELD", "bf", "SET", "u8", "0", "7", "INCRBY", "u8", "0", "1"},
+            {"BITFIELD", "bf", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "300"},
+            {"BITFIELD", "bf", "OVERFLOW", "SAT", "INCRBY", "u2", "0", "9", "INCRBY", "u2", "0", "9"},
+            {"SET", "n", "1234"}, {"BITFIELD", "n", "SET", "u8", "0", "49"}, {"BITFIELD", "n", "SET", "u8", "0", "50"},
+        };
+        List<String> mismatches = new ArrayList<>();
+        try (RedisOracle redis = RedisOracle.start(); CinnabarFixture cinnabar = CinnabarFixture.start();
+                Side theirs = new Side("redis", redis.client(), redis.client());
+                Side ours = new Side("cinnabar", cinnabar.client(), cinnabar.client())) {
+            for (Side s : List.of(theirs, ours)) {
+                s.commands.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            }
+            for (int i = 0; i < commands.length; i++) {
+                Object expected = theirs.commands.call(commands[i]);
+                Object actual = ours.commands.call(commands[i]);
+                List<String> expectedEvents = theirs.eventsUntil("step" + i);
+                List<String> actualEvents = ours.eventsUntil("step" + i);
+                if (!sameReply(expected, actual) || !expectedEvents.equals(actualEvents)) {
+                    mismatches.add(String.join(" ", commands[i]) + "\n    redis:    " + expected + " " + expectedEvents
+                            + "\n    cinnabar: " + actual + " " + actualEvents);
+                }
+            }
+        }
+        assertTrue(mismatches.isEmpty(), () -> String.join("\n", mismatches));
+    }
+
     /** Blocking commands served by a later write: the writer's events, then the served pop's. */
     @Test
     void servedBlockingCommandsMatchRedis() {
