@@ -548,7 +548,8 @@ public final class StreamCommands {
         if (entriesAdded != -1 && s.length() > entriesAdded) {
             throw new CommandError("ERR The entries_added specified in XSETID is smaller than the target stream length");
         }
-        s.setLastId(id, entriesAdded, maxDeleted);
+        // Redis takes a MAXDELETEDID of 0-0 as not given and keeps the stream's own
+        s.setLastId(id, entriesAdded, maxDeleted == null || maxDeleted.isZero() ? null : maxDeleted);
         db.modifiedQuietly(key); // Redis 7.0 signals no WATCH or tracking here
         db.notify(KeyEvents.STREAM, "xsetid", key);
         ctx.reply.ok();
