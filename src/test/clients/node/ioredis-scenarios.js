@@ -240,6 +240,38 @@ async function reconnect(redis, other) {
   emit('reconnected.name.restored', await redis.client('GETNAME'));
 }
 
+// ioredis resubscribes a killed subscriber and resends a killed connection's unanswered BLPOP.
+async function reconnectResumes(redis, other) {
+  const subscriber = new Redis({ ...options, connectionName: 'cl-ioredis-subscriber' });
+  await subscriber.connect();
+  const messages = [];
+  subscriber.on('message', (channel, message) => messages.push([channel, message]));
+  subscriber.on('pmessage', (pattern, channel, message) => messages.push([pattern, channel, message]));
+  await subscriber.subscribe('cl:resumed');
+  await subscriber.psubscribe('cl:resumed.*');
+  const subscriberIds = async () => (await other.client('LIST', 'TYPE', 'pubsub')).split('\n')
+    .filter((line) => / sub=1 psub=1 /.test(line)).map((line) => /^id=(\d+) /.exec(line)[1]);
+  const [killedId] = await subscriberIds();
+  emit('kill.subscriber', await other.client('KILL', 'ID', killedId));
+  await poll(async () => (await subscriberIds()).some((id) => id !== killedId), 'ioredis to resubscribe');
+  emit('publish.after.resubscribe', await other.publish('cl:resumed', 'again'));
+  emit('publish.pattern.after.resubscribe', await other.publish('cl:resumed.x', 'again'));
+  await poll(() => messages.length >= 2, 'messages after resubscribing');
+  emit('resubscribed.messages', messages);
+  subscriber.disconnect();
+
+  const blocked = new Redis({ ...options, connectionName: 'cl-ioredis-blocked' });
+  await blocked.connect();
+  const blockedId = await blocked.client('ID');
+  const popped = blocked.blpop('cl:resent', 10);
+  await poll(async () => blockedClients(await other.info('clients')) === 1, 'the BLPOP to block');
+  emit('kill.blocked', await other.client('KILL', 'ID', blockedId));
+  await poll(async () => blockedClients(await other.info('clients')) === 1, 'the resent BLPOP to block');
+  emit('rpush.wakes.resent', await other.rpush('cl:resent', 'late'));
+  emit('resent.blpop', await popped);
+  blocked.disconnect();
+}
+
 async function main() {
   const redis = new Redis(options);
   const other = new Redis({ ...options, connectionName: 'cl-ioredis-other' });
@@ -249,7 +281,7 @@ async function main() {
   emit('flushall', await redis.flushall());
   for (const scenario of [stringsWithTtl, counters, msetMget, hashes, lists, sets, leaderboard,
     pipelinesAndTransactions, pubsub, lua, scanStream, streams, hyperloglog, geo, errors, info, clientName,
-    reconnect]) {
+    reconnect, reconnectResumes]) {
     emit('scenario', scenario.name);
     await scenario(redis, other);
   }

@@ -314,6 +314,78 @@ async function reconnect(redis, other) {
   emit('reconnected.resp3', await redis.sendCommand(['HGETALL', 'cl:user:1']));
 }
 
+// RESP3 client-side caching: CLIENT TRACKING on the connection itself, invalidations as push messages.
+async function clientSideCache(redis) {
+  const cached = createClient({ socket: { host, port }, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 100 } });
+  cached.on('error', () => {});
+  await cached.connect();
+  const cache = cached.clientSideCache;
+  const counts = () => { const { hitCount, missCount } = cache.stats(); return { hitCount, missCount }; };
+  await redis.set('cl:cached', '1');
+  emit('cached.get', await cached.get('cl:cached'));
+  emit('cached.get.again', await cached.get('cl:cached'));
+  emit('cached.counts', counts());
+  emit('cached.trackinginfo', await cached.sendCommand(['CLIENT', 'TRACKINGINFO']));
+  emit('writer.set', await redis.set('cl:cached', '2'));
+  await poll(async () => (await cached.get('cl:cached')) === '2', 'the invalidation push');
+  emit('cached.after.invalidation', counts().missCount >= 2);
+  emit('cached.hGetAll', await cached.hGetAll('cl:user:1'));
+  emit('writer.del', await redis.del('cl:user:1'));
+  await poll(async () => Object.keys(await cached.hGetAll('cl:user:1')).length === 0, 'the hash invalidation');
+  await cached.quit();
+}
+
+async function shardedPubsubAndMonitor(redis) {
+  const subscriber = redis.duplicate();
+  subscriber.on('error', () => {});
+  await subscriber.connect();
+  const messages = [];
+  await subscriber.sSubscribe('cl:shard', (message, channel) => messages.push([channel, message]));
+  emit('pubsub.shardchannels', await redis.sendCommand(['PUBSUB', 'SHARDCHANNELS', 'cl:*']));
+  emit('pubsub.shardnumsub', await redis.pubSubShardNumSub(['cl:shard']));
+  emit('spublish', await redis.sPublish('cl:shard', 'sharded'));
+  await poll(() => messages.length >= 1, 'the sharded message');
+  emit('smessages', messages);
+  await subscriber.sUnsubscribe('cl:shard');
+  emit('spublish.after.unsubscribe', await redis.sPublish('cl:shard', 'nobody'));
+  await subscriber.quit();
+
+  const monitor = redis.duplicate();
+  monitor.on('error', () => {});
+  await monitor.connect();
+  const lines = [];
+  await monitor.monitor((line) => lines.push(line.replace(/^\d+\.\d+ \[0 [^\]]+\] /, '')));
+  await redis.set('cl:monitored', 'a "quoted"\nvalue');
+  await redis.sendCommand(['GET', 'cl:monitored']);
+  await poll(() => lines.length >= 2, 'MONITOR lines');
+  emit('monitor', lines);
+  await monitor.disconnect();
+}
+
+// node-redis resubscribes a killed RESP3 subscriber (channels, patterns and sharded channels).
+async function resubscribe(redis, other) {
+  const subscriber = createClient({ socket: { host, port, reconnectStrategy: 20 }, RESP: 3, name: 'cl-node-redis-sub' });
+  subscriber.on('error', () => {});
+  await subscriber.connect();
+  const id = await subscriber.clientId();
+  const messages = [];
+  await subscriber.subscribe('cl:resumed', (message, channel) => messages.push(['message', channel, message]));
+  await subscriber.pSubscribe('cl:resumed.*', (message, channel) => messages.push(['pmessage', channel, message]));
+  await subscriber.sSubscribe('cl:resumed:shard', (message, channel) => messages.push(['smessage', channel, message]));
+  emit('kill.subscriber', await other.sendCommand(['CLIENT', 'KILL', 'ID', String(id)]));
+  await poll(async () => {
+    const line = (await other.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub'])).split('\n')
+      .find((l) => l.includes(' name=cl-node-redis-sub ') && !l.startsWith(`id=${id} `));
+    return line !== undefined && / sub=1 psub=1 ssub=1 /.test(line);
+  }, 'node-redis to resubscribe');
+  emit('publish', await other.publish('cl:resumed', 'a'));
+  emit('publish.pattern', await other.publish('cl:resumed.x', 'b'));
+  emit('spublish', await other.sPublish('cl:resumed:shard', 'c'));
+  await poll(() => messages.length >= 3, 'messages after resubscribing');
+  emit('resubscribed.messages', messages);
+  await subscriber.quit();
+}
+
 async function resp2(redis2) {
   emit('resp2.hGetAll', await redis2.hGetAll('cl:user:1'));
   emit('resp2.zRangeWithScores', await redis2.zRangeWithScores('cl:board2', 0, -1));
@@ -333,7 +405,7 @@ async function main() {
   emit('flushAll', await redis.flushAll());
   for (const scenario of [hello, stringsWithTtl, counters, msetMget, hashes, lists, sets, leaderboard,
     pipelinesAndTransactions, pubsub, lua, scanIterator, streams, hyperloglog, geo, errors, info, clientName,
-    resp2, reconnect]) {
+    clientSideCache, shardedPubsubAndMonitor, resubscribe, resp2, reconnect]) {
     emit('scenario', scenario.name);
     await scenario(scenario === resp2 ? redis2 : redis, other);
   }

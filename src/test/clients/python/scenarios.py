@@ -384,6 +384,115 @@ def client_name(r):
         emit("client.setname.space", e)
 
 
+def keyspace_notifications(r, other):
+    emit("config.set", other.config_set("notify-keyspace-events", "KEA"))
+    listener = r.pubsub()
+    listener.psubscribe("__key*@0__:*")
+    poll(lambda: listener.get_message(timeout=0.01) is not None, "the psubscribe confirmation")
+    other.set("cl:ks", "v", px=100000)
+    other.persist("cl:ks")
+    other.rename("cl:ks", "cl:ks2")
+    other.lpush("cl:ksl", 1, 2)
+    other.lmove("cl:ksl", "cl:ksl2", "LEFT", "RIGHT")
+    other.rpop("cl:ksl")
+    other.hset("cl:ksh", mapping={"f": "v", "n": 1})
+    other.hincrbyfloat("cl:ksh", "n", 1.5)
+    other.zadd("cl:ksz", {"a": 1})
+    other.zincrby("cl:ksz", 1, "a")
+    other.sadd("cl:kss", "m")
+    other.smove("cl:kss", "cl:kss2", "m")
+    other.xadd("cl:ksx", {"f": "v"}, id="1-1")
+    other.incrbyfloat("cl:ksf", 2.5)
+    other.copy("cl:ks2", "cl:ks3")
+    other.sort("cl:ksl2", store="cl:kssorted")
+    other.set("cl:kse", "gone", px=1)
+    poll(lambda: other.exists("cl:kse") == 0, "cl:kse to expire")
+    other.unlink("cl:ks3")
+    events = []
+    last_event = ("__keyevent@0__:del", "cl:ks3")
+    poll(lambda: _collect(listener, events) and any((e["channel"], e["data"]) == last_event for e in events),
+         "the event of the last command")
+    emit("events", [(e["channel"], e["data"]) for e in events if e is not None])
+    emit("config.reset", other.config_set("notify-keyspace-events", ""))
+    listener.close()
+
+
+def tracking_and_monitor(r, other):
+    invalidations = other.pubsub()
+    invalidations.subscribe("__redis__:invalidate")
+    poll(lambda: invalidations.get_message(timeout=0.01) is not None, "the subscribe confirmation")
+    redirect_to = int(other.execute_command("CLIENT", "LIST", "TYPE", "pubsub").split()[0][3:])
+    tracked = connect(single_connection_client=True)
+    emit("tracking.on", tracked.client_tracking_on(clientid=redirect_to))
+    emit("tracking.get", tracked.mget("cl:t1", "cl:t2"))
+    info = tracked.client_trackinginfo()
+    emit("trackinginfo", [info[0], info[1], info[2] == redirect_to, info[4], info[5]])
+    emit("getredir.matches", tracked.client_getredir() == redirect_to)
+    r.set("cl:t1", "changed")
+    r.delete("cl:t2")
+    r.mset({"cl:t2": "x", "cl:t1": "y"})
+    messages = []
+    poll(lambda: _collect(invalidations, messages) and len(messages) >= 1, "an invalidation")
+    emit("invalidation", [(m["channel"], m["data"]) for m in messages])
+    emit("tracking.off", tracked.client_tracking_off())
+    broadcast = connect(single_connection_client=True)
+    emit("tracking.bcast", broadcast.client_tracking_on(clientid=redirect_to, bcast=True, prefix=["cl:b:", "cl:c:"]))
+    r.set("cl:b:1", 1)
+    r.set("cl:other", 1)
+    r.set("cl:c:2", 1)
+    messages = []
+    poll(lambda: _collect(invalidations, messages) and len(messages) >= 2, "broadcast invalidations")
+    emit("invalidation.bcast", [(m["channel"], m["data"]) for m in messages])
+    try:
+        broadcast.client_tracking_on(clientid=redirect_to, bcast=True, prefix=["cl:b:x"])
+    except redis.ResponseError as e:
+        emit("tracking.prefix.overlap", e)
+    tracked.close()
+    broadcast.close()
+    invalidations.close()
+    with other.monitor() as monitor:
+        r.set("cl:monitored", 'a "quoted"\nvalue')
+        r.eval("return redis.call('GET', KEYS[1])", 1, "cl:monitored")
+        commands = [monitor.next_command() for _ in range(3)]
+        emit("monitor", [(c["command"], c["db"], c["client_type"]) for c in commands])
+
+
+def functions(r, other):
+    library = "#!lua name=cllib\nredis.register_function('cl_echo', function(keys, args) return args[1] end)\n" \
+              "redis.register_function{function_name='cl_get', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}}"
+    emit("function.load", r.function_load(library))
+    try:
+        r.function_load(library)
+    except redis.ResponseError as e:
+        emit("function.load.again", e)
+    emit("function.load.replace", r.function_load(library, replace=True))
+    emit("fcall", r.fcall("cl_echo", 0, "hi"))
+    emit("fcall_ro", r.fcall_ro("cl_get", 1, "cl:monitored"))
+    libraries = r.function_list(library="cl*", withcode=False)
+    # a library keeps its functions in a dict whose order Redis does not define
+    emit("function.list", [dict(zip(lib[::2], lib[1::2])) | {"functions": sorted(
+        [dict(zip(f[::2], f[1::2])) for f in lib[lib.index("functions") + 1]], key=lambda f: f["name"])}
+        for lib in libraries])
+    try:
+        r.fcall_ro("cl_echo", 0, "x")
+    except redis.ResponseError as e:
+        emit("fcall_ro.writes", e)
+    emit("function.delete", r.function_delete("cllib"))
+
+
+def pubsub_health_check(r, other):
+    checked = connect(health_check_interval=1).pubsub()
+    checked.subscribe("cl:health")
+    poll(lambda: checked.get_message(timeout=0.01) is not None, "the subscribe confirmation")
+    checked.ping("hello")
+    replies = []
+    poll(lambda: _collect(checked, replies) and len(replies) >= 1, "the PING reply")
+    emit("ping.subscribed", replies)
+    checked.check_health()
+    emit("health.check.ok", True)
+    checked.close()
+
+
 def reconnect(r, other):
     my_id = r.client_id()
     emit("client.kill", other.client_kill_filter(_id=my_id))
@@ -403,7 +512,8 @@ def main():
                      pubsub, lua, lock, scan, streams, hyperloglog, geo, errors, info, client_name):
         emit("scenario", scenario.__name__)
         scenario(r)
-    for scenario in (lists, pipelines_and_transactions, reconnect):
+    for scenario in (lists, pipelines_and_transactions, keyspace_notifications, tracking_and_monitor, functions,
+                     pubsub_health_check, reconnect):
         emit("scenario", scenario.__name__)
         scenario(r, other)
     emit("done", True)
