@@ -493,6 +493,80 @@ def pubsub_health_check(r, other):
     checked.close()
 
 
+def server_errors(r, other):
+    """The errors an application sees from a busy script, CLIENT UNBLOCK, maxmemory and EXECABORT."""
+    emit("busy-reply-threshold", other.config_set("busy-reply-threshold", 100))
+    outcome = {}
+
+    def run_script(name, script):
+        try:
+            outcome[name] = connect().eval(script, 0)
+        except redis.RedisError as e:
+            outcome[name] = e
+
+    def busy_reply():
+        try:
+            other.ping()
+            return None
+        except redis.ResponseError as e:
+            return e
+
+    looping = threading.Thread(target=run_script, args=("loop", "while true do end"))
+    looping.start()
+    poll(lambda: busy_reply() is not None, "the script to turn busy")
+    emit("busy", busy_reply())
+    emit("busy.function.kill", _error_of(lambda: other.function_kill()))
+    emit("script.kill", other.script_kill())
+    looping.join(DEADLINE_SECONDS)
+    emit("killed.script", outcome.get("loop"))
+    emit("script.kill.none", _error_of(lambda: other.script_kill()))
+    writing = threading.Thread(target=run_script, args=("writer", """
+        redis.call('SET', 'cl:written', 1)
+        local started = redis.call('TIME')
+        repeat local now = redis.call('TIME')
+        until (now[1] - started[1]) * 1000000 + (now[2] - started[2]) > 400000
+        return 'finished'"""))
+    writing.start()
+    poll(lambda: busy_reply() is not None, "the writing script to turn busy")
+    emit("script.kill.unkillable", _error_of(lambda: other.script_kill()))
+    writing.join(DEADLINE_SECONDS)
+    emit("unkillable.script", outcome.get("writer"))
+    emit("busy-reply-threshold.reset", other.config_set("busy-reply-threshold", 5000))
+
+    blocked = connect(single_connection_client=True)
+    blocked_id = blocked.client_id()
+    for unblock_error in (True, False):
+        popping = threading.Thread(target=lambda: outcome.update(pop=_error_of(lambda: blocked.blpop("cl:none", 5))))
+        popping.start()
+        poll(lambda: int(other.info("clients")["blocked_clients"]) == 1, "the BLPOP to block")
+        emit("client.unblock", other.client_unblock(blocked_id, error=unblock_error))
+        popping.join(DEADLINE_SECONDS)
+        emit("unblocked.blpop", outcome.get("pop"))
+    blocked.close()
+
+    emit("maxmemory", other.config_set("maxmemory", 1))
+    emit("oom.set", _error_of(lambda: r.set("cl:oom", 1)))
+    emit("oom.get", r.get("cl:written"))
+    emit("oom.eval", _error_of(lambda: r.eval("return redis.call('SET', 'cl:oom', 1)", 0)))
+    emit("oom.eval.shebang", _error_of(lambda: r.eval("#!lua\nreturn redis.call('SET', 'cl:oom', 1)", 0)))
+    emit("oom.pipeline", r.pipeline(transaction=False).set("cl:oom", 1).get("cl:written").execute(raise_on_error=False))
+    emit("maxmemory.reset", other.config_set("maxmemory", 0))
+    emit("execabort.unknown", _error_of(lambda: r.pipeline().set("cl:aborted", 1).execute_command("NOSUCH").execute()))
+    emit("execabort.arity", _error_of(lambda: r.pipeline().set("cl:aborted", 1).execute_command("GET").execute()))
+    emit("execabort.nothing.set", r.exists("cl:aborted"))
+    subscribed = connect(single_connection_client=True)
+    subscribed.execute_command("SUBSCRIBE", "cl:somewhere")
+    emit("subscribed.get", _error_of(lambda: subscribed.get("cl:written")))
+    subscribed.close()
+
+
+def _error_of(call):
+    try:
+        return ["no error", call()]
+    except redis.RedisError as e:
+        return e
+
+
 def reconnect(r, other):
     my_id = r.client_id()
     emit("client.kill", other.client_kill_filter(_id=my_id))
@@ -513,7 +587,7 @@ def main():
         emit("scenario", scenario.__name__)
         scenario(r)
     for scenario in (lists, pipelines_and_transactions, keyspace_notifications, tracking_and_monitor, functions,
-                     pubsub_health_check, reconnect):
+                     pubsub_health_check, server_errors, reconnect):
         emit("scenario", scenario.__name__)
         scenario(r, other)
     emit("done", True)
