@@ -2,9 +2,9 @@ package io.cinnabar.scripting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cinnabar.testing.CommandCounters;
 import io.cinnabar.testing.RespClient;
 import io.cinnabar.testing.Servers;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,18 +59,7 @@ class ScriptErrorStatsDiffTest {
             c.call("HSET", "hash", "f", "v");
             c.call("FUNCTION", "LOAD", "REPLACE", "#!lua name=statslib\n"
                     + "redis.register_function('statslib_incr', function(keys) return redis.call('INCR', keys[1]) end)");
-            c.call("CONFIG", "RESETSTAT");
-            List<String> seen = new ArrayList<>();
-            seen.add(c.call(command).text());
-            for (String line : c.call("INFO", "everything").text().split("\r\n")) {
-                if (line.startsWith("total_error_replies:") || line.startsWith("errorstat_")) {
-                    seen.add(line);
-                } else if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_config|resetstat")) {
-                    seen.add(line.replaceFirst("usec=\\d+,usec_per_call=[\\d.]+,", ""));
-                }
-            }
-            seen.subList(1, seen.size()).sort(null);
-            return seen;
+            return CommandCounters.after(c, command);
         }
     }
 }
