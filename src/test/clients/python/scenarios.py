@@ -372,6 +372,32 @@ def info(r):
     emit("dbsize", r.dbsize())
 
 
+def info_counters(r):
+    """INFO's counters an application or its monitoring reads, after a known sequence of commands."""
+    emit("config.resetstat", r.config_resetstat())
+    r.set("cl:stat", "x")
+    r.get("cl:stat")
+    r.get("cl:stat:missing")
+    r.hset("cl:stat:hash", "f", "v")
+    r.hget("cl:stat:hash", "nofield")
+    transaction = r.pipeline()
+    transaction.lpush("cl:stat", 1).incr("cl:stat").get("cl:stat")
+    emit("exec.with.errors", transaction.execute(raise_on_error=False))
+    for failing in (lambda: r.eval("return redis.call('INCR', KEYS[1])", 1, "cl:stat:hash"),
+                    lambda: r.eval("return redis.pcall('NOSUCH')", 0),
+                    lambda: r.execute_command("CLIENT", "NOSUCH"),
+                    lambda: r.execute_command("NOSUCH"),
+                    lambda: r.execute_command("GET")):
+        emit("error", _error_of(failing))
+    stats = r.info("stats")
+    emit("stats", {field: stats[field] for field in ("keyspace_hits", "keyspace_misses", "total_error_replies")})
+    everything = r.info("everything")
+    emit("errorstats", {field: value for field, value in everything.items() if field.startswith("errorstat_")})
+    emit("commandstats", {field: {counter: value[counter] for counter in ("calls", "rejected_calls", "failed_calls")}
+                          for field, value in everything.items()
+                          if field.startswith("cmdstat_") and field != "cmdstat_config|resetstat"})
+
+
 def client_name(r):
     emit("client.getname.unset", r.client_getname())
     emit("client.setname", r.client_setname("cl-python"))
@@ -583,7 +609,7 @@ def main():
     other = connect()
     r.flushall()
     for scenario in (hello, strings_with_ttl, counters, mset_mget, hashes, sets, leaderboard,
-                     pubsub, lua, lock, scan, streams, hyperloglog, geo, errors, info, client_name):
+                     pubsub, lua, lock, scan, streams, hyperloglog, geo, errors, info, info_counters, client_name):
         emit("scenario", scenario.__name__)
         scenario(r)
     for scenario in (lists, pipelines_and_transactions, keyspace_notifications, tracking_and_monitor, functions,
