@@ -228,6 +228,23 @@ async function clientName(redis) {
   emit('client.setname', await redis.client('SETNAME', 'cl-ioredis'));
 }
 
+// Large pipelines, replies and values cross the socket in many reads and writes.
+async function bulk(redis) {
+  const pipeline = redis.pipeline();
+  for (let i = 0; i < 5000; i++) pipeline.set(`cl:bulk:${i}`, `v${i}`);
+  for (let i = 0; i < 5000; i++) pipeline.incr('cl:bulk:n');
+  const replies = await pipeline.exec();
+  emit('pipeline.replies', [replies.length, replies[4999], replies[9999]]);
+  const values = await redis.mget(Array.from({ length: 3000 }, (_, i) => `cl:bulk:${i * 2}`));
+  emit('mget.large', [values.length, values[0], values[2999], values.filter((v) => v === null).length]);
+  const big = Buffer.alloc(2 * 1024 * 1024 + 7);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 0xff;
+  emit('set.big.binary', await redis.set('cl:bulk:big', big));
+  emit('get.big.binary.same', Buffer.compare(big, await redis.getBuffer('cl:bulk:big')) === 0);
+  emit('getrange.big', Buffer.compare(big.subarray(1000, 1500001), await redis.getrangeBuffer('cl:bulk:big', 1000, 1500000)) === 0);
+  emit('encodings', await Promise.all(['cl:bulk:big', 'cl:bulk:n', 'cl:bulk:0'].map((k) => redis.object('ENCODING', k))));
+}
+
 async function reconnect(redis, other) {
   const events = [];
   for (const event of ['close', 'reconnecting', 'connect', 'ready']) redis.on(event, () => events.push(event));
@@ -280,7 +297,7 @@ async function main() {
   emit('status', redis.status);
   emit('flushall', await redis.flushall());
   for (const scenario of [stringsWithTtl, counters, msetMget, hashes, lists, sets, leaderboard,
-    pipelinesAndTransactions, pubsub, lua, scanStream, streams, hyperloglog, geo, errors, info, clientName,
+    pipelinesAndTransactions, pubsub, lua, scanStream, bulk, streams, hyperloglog, geo, errors, info, clientName,
     reconnect, reconnectResumes]) {
     emit('scenario', scenario.name);
     await scenario(redis, other);
