@@ -54,7 +54,7 @@ def strings_with_ttl(r):
     ttl = r.ttl("cl:greeting")
     emit("ttl.in.range", 0 < ttl <= 100)
     pttl = r.pttl("cl:greeting")
-    emit("pttl.in.range", 99000 < pttl <= 100000)
+    emit("pttl.in.range", 90000 < pttl <= 100000)
     emit("set.nx.existing", r.set("cl:greeting", "again", nx=True))
     emit("get", r.get("cl:greeting"))
     emit("set.keepttl", r.set("cl:greeting", "bye", keepttl=True))
