@@ -20,6 +20,8 @@ public final class CommandContext {
     boolean servingBlocked;
     /** What this command asked of the propagation stream; {@link Dispatcher#call} saves and resets them per command. */
     int propagationForced;
+    /** Error replies of the commands EXEC ran for this client so far: they failed, not EXEC. */
+    long nestedCallErrors;
     int propagationPrevented;
     byte[][] propagatedArgv;
     /** Where this client's commands may propagate at all (a script's redis.set_repl). */

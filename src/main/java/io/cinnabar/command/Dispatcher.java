@@ -74,7 +74,8 @@ public final class Dispatcher {
             } else {
                 CommandSpec sub = spec.subcommand(argv[1]);
                 if (sub == null || sub.handler == null) {
-                    reject(ctx, spec, "ERR unknown subcommand '" + truncate(argv[1]) + "'. Try "
+                    // Redis finds no command for an unknown subcommand: no commandstats line
+                    reject(ctx, null, "ERR unknown subcommand '" + truncate(argv[1]) + "'. Try "
                             + new String(argv[0], StandardCharsets.UTF_8).toUpperCase(java.util.Locale.ROOT) + " HELP.");
                     return;
                 }
@@ -203,7 +204,9 @@ public final class Dispatcher {
         CommandContext ctx = client.context();
         byte[][] outerArgv = ctx.argv;
         CommandSpec outerSpec = ctx.spec;
+        long errorsBefore = client.errorCount();
         call(ctx, spec, argv, System.nanoTime());
+        ctx.nestedCallErrors += client.errorCount() - errorsBefore;
         ctx.argv = outerArgv;
         ctx.spec = outerSpec;
         client.restoreLastCommand(outerSpec);
@@ -230,6 +233,7 @@ public final class Dispatcher {
         ctx.propagationPrevented = Propagation.NONE;
         ctx.propagatedArgv = null;
         long errorsBefore = client.errorCount();
+        long nestedErrorsBefore = ctx.nestedCallErrors;
         try {
             spec.handler.execute(ctx);
         } catch (CommandError e) {
@@ -251,7 +255,8 @@ public final class Dispatcher {
         long micros = (endNanos - startNanos) / 1000;
         spec.micros += micros;
         if (!server.blocking().isBlocked(client)) { // a blocked one counts when it ends
-            countCall(spec, client.errorCount() != errorsBefore);
+            long ownErrors = client.errorCount() - errorsBefore - (ctx.nestedCallErrors - nestedErrorsBefore);
+            countCall(spec, ownErrors != 0);
         }
         server.afterCommand(ctx, spec, micros);
         ctx.argv = null;

@@ -489,8 +489,8 @@ final class InfoCommand {
         field(out, "unexpected_error_replies", 0);
         field(out, "total_error_replies", st.totalErrorReplies);
         field(out, "dump_payload_sanitizations", 0);
-        field(out, "total_reads_processed", 0);
-        field(out, "total_writes_processed", 0);
+        field(out, "total_reads_processed", st.readsProcessed.sum());
+        field(out, "total_writes_processed", st.writesProcessed.sum());
         field(out, "io_threaded_reads_processed", 0);
         field(out, "io_threaded_writes_processed", 0);
         field(out, "reply_buffer_shrinks", 0);

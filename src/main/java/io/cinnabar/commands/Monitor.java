@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * MONITOR: streams every executed command to the monitoring clients in Redis's format
- * {@code +1700000000.123456 [0 127.0.0.1:50000] "set" "k" "v"}. Like Redis, admin commands and
- * commands flagged skip_monitor are not shown, secrets (AUTH, HELLO AUTH, MIGRATE AUTH) are
- * redacted, and the db shown is the client's db after the command ran.
+ * {@code +1700000000.123456 [0 127.0.0.1:50000] "set" "k" "v"} ({@code [0 lua]} for what a script
+ * calls). Like Redis, admin commands are not shown, secrets (AUTH, HELLO AUTH, MIGRATE AUTH) are
+ * redacted, and the db shown is the client's db after the command ran; scripts show as they start.
  */
 final class Monitor implements Server.CommandObserver, Server.ClientListener {
     private final Server server;
@@ -52,6 +52,18 @@ final class Monitor implements Server.CommandObserver, Server.ClientListener {
         }
     }
 
+    /**
+     * EVAL, EVALSHA, FCALL and their _RO forms, the commands Redis 7.0 flags skip_monitor, are fed
+     * by Redis itself as they start (even when they then fail), so that the commands a script
+     * calls follow it.
+     */
+    @Override
+    public void beforeCommand(CommandContext ctx, CommandSpec spec) {
+        if (spec.has(CommandFlag.SKIP_MONITOR) && !ctx.servingBlocked()) {
+            feed(ctx, spec);
+        }
+    }
+
     @Override
     public void afterCommand(CommandContext ctx, CommandSpec spec, long micros) {
         CommandSpec top = spec.parent != null ? spec.parent : spec;
@@ -59,6 +71,10 @@ final class Monitor implements Server.CommandObserver, Server.ClientListener {
                 || top.has(CommandFlag.ADMIN) || top.has(CommandFlag.SKIP_MONITOR)) {
             return;
         }
+        feed(ctx, spec);
+    }
+
+    private void feed(CommandContext ctx, CommandSpec spec) {
         byte[] line = format(Instant.now(), ctx.client.dbIndex(), address(ctx.client), ctx.argv(), spec);
         for (int i = 0; i < monitors.size(); i++) {
             Client m = monitors.get(i);
@@ -70,6 +86,9 @@ final class Monitor implements Server.CommandObserver, Server.ClientListener {
     }
 
     String address(Client c) {
+        if (c.calledFromScript()) {
+            return "lua";
+        }
         if (c.channel().remoteAddress() instanceof InetSocketAddress) {
             return c.addr();
         }

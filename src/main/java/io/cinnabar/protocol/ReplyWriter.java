@@ -28,9 +28,10 @@ public final class ReplyWriter {
         }
     }
 
-    /** Notified of every error reply, for INFO errorstats. */
+    /** Notified of every error reply, for failed_calls and INFO errorstats. */
     public interface ErrorListener {
-        void onError(String message);
+        /** countInStats is false for an error INFO errorstats already counted where it arose. */
+        void onError(String message, boolean countInStats);
     }
 
     private final ByteBufAllocator alloc;
@@ -212,6 +213,25 @@ public final class ReplyWriter {
      * "WRONGTYPE Operation against a key holding the wrong kind of value".
      */
     public void error(String message) {
+        writeError(message);
+        if (errorListener != null) {
+            errorListener.onError(message, true);
+        }
+    }
+
+    /**
+     * An error reply INFO errorstats already counted where it arose, as Redis's
+     * ERR_REPLY_FLAG_NO_STATS_UPDATE: a script returning or raising the error of a command it
+     * called. The command still counts as failed.
+     */
+    public void errorCountedBefore(String message) {
+        writeError(message);
+        if (errorListener != null) {
+            errorListener.onError(message, false);
+        }
+    }
+
+    private void writeError(String message) {
         put((byte) '-');
         // Newlines would break the protocol framing; Redis replaces them with spaces. Other
         // bytes go out as they are: chars up to 0xff are taken as bytes (ISO-8859-1, the way a
@@ -221,9 +241,6 @@ public final class ReplyWriter {
             put((byte) (c == '\r' || c == '\n' ? ' ' : (c < 0x100 ? c : '?')));
         }
         putCrlf();
-        if (errorListener != null) {
-            errorListener.onError(message);
-        }
     }
 
     public void integer(long v) {

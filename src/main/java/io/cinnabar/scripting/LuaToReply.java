@@ -49,7 +49,11 @@ final class LuaToReply {
     private static void writeTable(LuaTable t, ReplyWriter out, int scriptResp) {
         LuaValue field = t.get(ERR);
         if (field.type() == LuaValue.TSTRING) {
-            out.error(latin1(field));
+            if (ScriptErrors.countedBefore(t)) {
+                out.errorCountedBefore(latin1(field));
+            } else {
+                out.error(latin1(field));
+            }
             return;
         }
         field = t.get(RespToLua.OK);

@@ -62,7 +62,7 @@ final class RespToLua {
                 int end = line(in);
                 String text = in.toString(in.readerIndex(), end - in.readerIndex(), java.nio.charset.StandardCharsets.ISO_8859_1);
                 in.readerIndex(end + 2);
-                return ScriptErrors.errorTable("-" + text);
+                return ScriptErrors.commandErrorTable("-" + text);
             }
             case '_':
                 in.skipBytes(2);

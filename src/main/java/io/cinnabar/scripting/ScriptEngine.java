@@ -316,7 +316,12 @@ public final class ScriptEngine {
             log.error("Script {} failed", run.script.sha, run.crash);
             out.error("ERR internal error while running script: " + run.crash);
         } else if (run.error != null) {
-            out.error(ScriptErrors.reply(run.error, run.script.sha));
+            String error = ScriptErrors.reply(run.error, run.script.sha);
+            if (ScriptErrors.countedBefore(run.error.getMessageObject())) {
+                out.errorCountedBefore(error);
+            } else {
+                out.error(error);
+            }
         } else {
             LuaToReply.write(run.result, out, run.resp);
         }
@@ -411,19 +416,19 @@ public final class ScriptEngine {
     private LuaValue command(ScriptRun run, byte[][] argv) {
         CommandSpec spec = find(argv);
         if (spec == null) {
-            return ScriptErrors.errorTable("Unknown Redis command called from script");
+            return refused(null, "Unknown Redis command called from script");
         }
         if (!spec.arityAccepts(argv.length) || (spec.hasSubcommands() && spec.handler() == null)) {
-            return ScriptErrors.errorTable("Wrong number of args calling Redis command from script");
+            return refused(spec, "Wrong number of args calling Redis command from script");
         }
         if (spec.has(CommandFlag.NOSCRIPT) || (spec.parent != null && spec.parent.has(CommandFlag.NOSCRIPT))) {
-            return ScriptErrors.errorTable("This Redis command is not allowed from script");
+            return refused(spec, "This Redis command is not allowed from script");
         }
         if (spec.has(CommandFlag.WRITE) && run.readOnly) {
-            return ScriptErrors.errorTable("Write commands are not allowed from read-only scripts.");
+            return refused(spec, "Write commands are not allowed from read-only scripts.");
         }
         if (run.denyOom && !run.wrote && spec.has(CommandFlag.DENYOOM)) {
-            return ScriptErrors.errorTable("-" + OOM);
+            return refused(spec, "-" + OOM);
         }
         if (spec.has(CommandFlag.WRITE)) {
             run.wrote = true;
@@ -440,6 +445,16 @@ public final class ScriptEngine {
         } finally {
             reply.release();
         }
+    }
+
+    /** A call the script may not make: counted as an error reply and a rejected call, as scriptCall does. */
+    private LuaTable refused(CommandSpec spec, String error) {
+        LuaTable table = ScriptErrors.commandErrorTable(error);
+        server.stats().countError(table.rawget("err").tojstring());
+        if (spec != null) {
+            spec.rejectedCalls++;
+        }
+        return table;
     }
 
     /** The command or subcommand argv names; null if unknown (or not implemented here). */

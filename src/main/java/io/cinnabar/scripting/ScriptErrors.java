@@ -26,6 +26,8 @@ final class ScriptErrors {
         }
     }
 
+    private static final LuaValue IGNORE_STATS = LuaValue.valueOf("ignore_error_stats_update");
+
     private ScriptErrors() {}
 
     /** An error Lua raises inside a library function: its message carries no position. */
@@ -45,6 +47,22 @@ final class ScriptErrors {
             this.value = value;
             this.level = level;
         }
+    }
+
+    /**
+     * The error of a command a script called, or of a call it refused: INFO counted it already,
+     * so the table says so (Redis's ignore_error_stats_update, which scripts can read) and the
+     * script's reply does not count it again when it returns or raises the table.
+     */
+    static LuaTable commandErrorTable(String error) {
+        LuaTable t = errorTable(error);
+        t.rawset(IGNORE_STATS, LuaValue.TRUE);
+        return t;
+    }
+
+    /** Whether v is an error table INFO counted where it arose. */
+    static boolean countedBefore(LuaValue v) {
+        return v.istable() && v.rawget(IGNORE_STATS).toboolean();
     }
 
     /** A Redis error as a Lua table {err="CODE message"}, as Redis's luaPushErrorBuff builds it. */

@@ -79,9 +79,11 @@ public final class Client {
         this.lastInteraction = createdAt;
         this.addr = format(channel.remoteAddress());
         this.laddr = format(channel.localAddress());
-        reply.setErrorListener(message -> {
+        reply.setErrorListener((message, countInStats) -> {
             errorCount++;
-            server.stats().countError(message);
+            if (countInStats) {
+                server.stats().countError(message);
+            }
         });
     }
 

@@ -64,6 +64,7 @@ final class RespDecoder extends ChannelInboundHandlerAdapter {
         requests = null;
         try {
             server.stats().netInputBytes.add(in.readableBytes());
+            server.stats().readsProcessed.increment();
             if (!failed) {
                 decode(ctx, in, batch);
             }

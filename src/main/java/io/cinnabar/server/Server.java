@@ -643,6 +643,7 @@ public final class Server {
         }
         if (out != null && out.isReadable()) {
             stats.netOutputBytes.add(out.readableBytes());
+            stats.writesProcessed.increment();
             handoffs.write(c.channel(), out, c.closeAfterReply());
         } else {
             if (out != null) {

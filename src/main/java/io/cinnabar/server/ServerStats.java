@@ -12,6 +12,9 @@ public final class ServerStats {
     public long totalErrorReplies;
     public final java.util.concurrent.atomic.LongAdder netInputBytes = new java.util.concurrent.atomic.LongAdder();
     public final java.util.concurrent.atomic.LongAdder netOutputBytes = new java.util.concurrent.atomic.LongAdder();
+    /** Socket reads that brought request bytes and flushes of a client's replies: Redis's total_reads/writes_processed. */
+    public final java.util.concurrent.atomic.LongAdder readsProcessed = new java.util.concurrent.atomic.LongAdder();
+    public final java.util.concurrent.atomic.LongAdder writesProcessed = new java.util.concurrent.atomic.LongAdder();
     private final Map<String, Long> errorsByCode = new TreeMap<>();
 
     /** Counts an error reply under its code (the first word: ERR, WRONGTYPE, ...). */
@@ -36,6 +39,8 @@ public final class ServerStats {
         totalErrorReplies = 0;
         netInputBytes.reset();
         netOutputBytes.reset();
+        readsProcessed.reset();
+        writesProcessed.reset();
         errorsByCode.clear();
     }
 }

@@ -54,6 +54,7 @@ final class SocketWriter {
         scratch.clear();
         reply.drainTo(scratch);
         stats.netOutputBytes.add(n);
+        stats.writesProcessed.increment();
         int written;
         try {
             written = fd.writeAddress(scratch.memoryAddress(), 0, n);
