@@ -1,0 +1,813 @@
+package io.cinnabar.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cinnabar.testing.CinnabarFixture;
+import io.cinnabar.testing.Poll;
+import io.cinnabar.testing.RedisOracle;
+import io.cinnabar.testing.RespClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.redisson.Redisson;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.BatchResult;
+import org.redisson.api.geo.GeoEntry;
+import org.redisson.api.RAtomicDouble;
+import org.redisson.api.RAtomicLong;
+import org.redisson.api.RBatch;
+import org.redisson.api.RBitSet;
+import org.redisson.api.RBlockingQueue;
+import org.redisson.api.RBucket;
+import org.redisson.api.RCountDownLatch;
+import org.redisson.api.RDelayedQueue;
+import org.redisson.api.RDeque;
+import org.redisson.api.RGeo;
+import org.redisson.api.RHyperLogLog;
+import org.redisson.api.RKeys;
+import org.redisson.api.RList;
+import org.redisson.api.RLock;
+import org.redisson.api.RMap;
+import org.redisson.api.RMapCache;
+import org.redisson.api.RPatternTopic;
+import org.redisson.api.RQueue;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RReadWriteLock;
+import org.redisson.api.RScoredSortedSet;
+import org.redisson.api.RScript;
+import org.redisson.api.RSemaphore;
+import org.redisson.api.RSetCache;
+import org.redisson.api.RStream;
+import org.redisson.api.RTopic;
+import org.redisson.api.RTransaction;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.TransactionOptions;
+import org.redisson.api.geo.GeoSearchArgs;
+import org.redisson.api.geo.GeoUnit;
+import org.redisson.api.stream.StreamAddArgs;
+import org.redisson.api.stream.StreamCreateGroupArgs;
+import org.redisson.api.stream.StreamMessageId;
+import org.redisson.api.stream.StreamReadGroupArgs;
+import org.redisson.client.codec.Codec;
+import org.redisson.client.codec.LongCodec;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.client.protocol.ScoredEntry;
+import org.redisson.codec.Kryo5Codec;
+import org.redisson.config.Config;
+import org.redisson.config.Protocol;
+
+/**
+ * Redisson's classic uses against Cinnabar and against a real redis-server: each scenario writes
+ * what the application sees into a transcript, and the two transcripts must be equal. Time shows
+ * only as bounds (a TTL within its range, an entry gone after its expiry), never as raw numbers.
+ */
+@Timeout(60)
+class RedissonCompatibilityTest {
+    private static CinnabarFixture cinnabar;
+    private static RedisOracle redis;
+    private static final Map<Protocol, Target> ON_CINNABAR = new java.util.EnumMap<>(Protocol.class);
+    private static final Map<Protocol, Target> ON_REDIS = new java.util.EnumMap<>(Protocol.class);
+    private static ExecutorService threads;
+
+    /** One server as Redisson sees it, plus a raw connection to watch the server's side (blocked clients, channels). */
+    record Target(String server, int port, RedissonClient client, RespClient raw) {}
+
+    @FunctionalInterface
+    interface Scenario {
+        void run(Target target, String prefix, List<Object> transcript) throws Exception;
+    }
+
+    @BeforeAll
+    static void startServersAndClients() {
+        threads = Executors.newCachedThreadPool();
+        cinnabar = CinnabarFixture.start();
+        redis = RedisOracle.start();
+        for (Protocol protocol : Protocol.values()) {
+            ON_CINNABAR.put(protocol, connect("cinnabar", cinnabar.port(), protocol, 0));
+            ON_REDIS.put(protocol, connect("redis", redis.port(), protocol, 0));
+        }
+    }
+
+    private static Target connect(String server, int port, Protocol protocol, int database) {
+        Config config = new Config();
+        config.setProtocol(protocol);
+        config.setThreads(2);
+        config.setNettyThreads(4);
+        config.useSingleServer().setAddress("redis://127.0.0.1:" + port)
+                .setConnectionMinimumIdleSize(1).setConnectionPoolSize(8)
+                .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4)
+                .setTimeout(5_000).setRetryAttempts(0).setDatabase(database);
+        return new Target(server, port, Redisson.create(config), new RespClient("127.0.0.1", port));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (Map<Protocol, Target> targets : List.of(ON_CINNABAR, ON_REDIS)) {
+            targets.values().forEach(RedissonCompatibilityTest::disconnect);
+        }
+        if (threads != null) {
+            threads.shutdownNow();
+        }
+        if (cinnabar != null) {
+            cinnabar.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static void compare(Protocol protocol, String name, Scenario scenario) throws Exception {
+        String prefix = name + ":" + protocol + ":";
+        List<Object> expected = transcript(ON_REDIS.get(protocol), prefix, scenario);
+        List<Object> actual = transcript(ON_CINNABAR.get(protocol), prefix, scenario);
+        if (Boolean.getBoolean("redisson.transcripts")) {
+            System.out.println(name + " " + protocol + " redis:    " + expected + "\n" + name + " " + protocol + " cinnabar: " + actual);
+        }
+        assertEquals(expected, actual, name + " over " + protocol + ": Cinnabar's transcript differs from redis-server's");
+    }
+
+    private static List<Object> transcript(Target target, String prefix, Scenario scenario) throws Exception {
+        List<Object> transcript = new ArrayList<>();
+        scenario.run(target, prefix, transcript);
+        return transcript;
+    }
+
+    /** Waits until the server itself shows a state (a client blocked, a channel subscribed) before the test acts on it. */
+    private static void awaitServer(Target target, Predicate<Object> condition, String... command) {
+        Poll.until(() -> condition.test(target.raw().callValue(command)));
+    }
+
+    private static void disconnect(Target target) {
+        target.client().shutdown(0, 2, TimeUnit.SECONDS);
+        target.raw().close();
+    }
+
+    private static void awaitBlockedClients(Target target, int count) {
+        awaitServer(target, info -> ((String) info).contains("blocked_clients:" + count + "\r\n"), "INFO", "clients");
+    }
+
+    private static void awaitChannelSubscribed(Target target, String channelPattern) {
+        awaitServer(target, channels -> !((List<?>) channels).isEmpty(), "PUBSUB", "CHANNELS", channelPattern);
+    }
+
+    /**
+     * Another thread waits up to 15 s for a lock held here (its lease alone would keep it 30 s);
+     * once the server shows the waiter subscribed, releasing must wake it through pub/sub.
+     */
+    private static boolean waiterWakesOnRelease(Target target, String channelPattern, RLock awaited, Runnable release)
+            throws Exception {
+        Future<Boolean> waiter = inThread(() -> {
+            boolean acquired = awaited.tryLock(15, 10, TimeUnit.SECONDS);
+            if (acquired) {
+                awaited.unlock();
+            }
+            return acquired;
+        });
+        awaitChannelSubscribed(target, channelPattern);
+        release.run();
+        return result(waiter);
+    }
+
+    private static <T> Future<T> inThread(Callable<T> task) {
+        return threads.submit(task);
+    }
+
+    private static <T> T result(Future<T> future) throws Exception {
+        return future.get(20, TimeUnit.SECONDS);
+    }
+
+    /** What the application sees when a call fails: the exception's class, not its per-connection details. */
+    private static String failure(Callable<?> call) {
+        try {
+            return "returned " + call.call();
+        } catch (ExecutionException e) {
+            return "threw " + e.getCause().getClass().getSimpleName();
+        } catch (Exception e) {
+            return "threw " + e.getClass().getSimpleName();
+        }
+    }
+
+    private static boolean within(long value, long low, long high) {
+        return value >= low && value <= high;
+    }
+
+    // ---- scenarios
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void bucketWithTtl(Protocol protocol) throws Exception {
+        compare(protocol, "bucket", (t, p, out) -> {
+            for (Codec codec : List.of(new Kryo5Codec(), StringCodec.INSTANCE)) {
+                RBucket<String> bucket = t.client().getBucket(p + codec.getClass().getSimpleName(), codec);
+                out.add(bucket.get());
+                bucket.set("first", Duration.ofSeconds(10));
+                out.add(bucket.get());
+                out.add(within(bucket.remainTimeToLive(), 1, 10_000));
+                out.add(bucket.setIfAbsent("second"));
+                out.add(bucket.getAndSet("third"));
+                out.add(bucket.remainTimeToLive());
+                out.add(bucket.compareAndSet("third", "fourth"));
+                out.add(bucket.compareAndSet("nope", "fifth"));
+                out.add(bucket.size());
+                out.add(bucket.setIfExists("sixth", Duration.ofSeconds(5)));
+                out.add(within(bucket.remainTimeToLive(), 1, 5_000));
+                out.add(bucket.clearExpire());
+                out.add(bucket.remainTimeToLive());
+                out.add(bucket.getAndDelete());
+                out.add(bucket.isExists());
+                bucket.set("short", Duration.ofMillis(50));
+                Poll.until(() -> !bucket.isExists());
+                out.add(bucket.get());
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void atomicNumbers(Protocol protocol) throws Exception {
+        compare(protocol, "atomic", (t, p, out) -> {
+            RAtomicLong counter = t.client().getAtomicLong(p + "long");
+            out.add(counter.get());
+            out.add(counter.incrementAndGet());
+            out.add(counter.addAndGet(41));
+            out.add(counter.getAndDecrement());
+            out.add(counter.compareAndSet(41, 100));
+            out.add(counter.compareAndSet(41, 200));
+            out.add(counter.getAndSet(-5));
+            out.add(counter.getAndDelete());
+            out.add(counter.isExists());
+            RAtomicDouble gauge = t.client().getAtomicDouble(p + "double");
+            out.add(gauge.addAndGet(1.5));
+            out.add(gauge.addAndGet(-0.25));
+            out.add(gauge.incrementAndGet());
+            out.add(gauge.compareAndSet(2.25, 3.125));
+            out.add(gauge.get());
+            out.add(gauge.getAndSet(1e20));
+            out.add(gauge.addAndGet(1e20));
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void lock(Protocol protocol) throws Exception {
+        compare(protocol, "lock", (t, p, out) -> {
+            RLock lock = t.client().getLock(p + "lock");
+            out.add(lock.isLocked());
+            lock.lock();
+            out.add(lock.isLocked());
+            out.add(lock.isHeldByCurrentThread());
+            lock.lock();
+            out.add(lock.getHoldCount());
+            out.add(within(lock.remainTimeToLive(), 1, 30_000));
+            out.add(result(inThread(() -> lock.tryLock(0, TimeUnit.SECONDS))));
+            out.add(failure(() -> result(inThread(() -> {
+                lock.unlock();
+                return "unlocked";
+            }))));
+            lock.unlock();
+            out.add(lock.getHoldCount());
+            out.add(lock.isLocked());
+            out.add(waiterWakesOnRelease(t, "*" + p + "lock*", lock, lock::unlock));
+            out.add(lock.isLocked());
+            out.add(lock.tryLock(1, 200, TimeUnit.MILLISECONDS));
+            out.add(within(lock.remainTimeToLive(), 1, 200));
+            out.add(result(inThread(() -> {
+                boolean acquired = lock.tryLock(10, 10, TimeUnit.SECONDS);
+                lock.unlock();
+                return acquired;
+            })));
+            out.add(lock.forceUnlock());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void fairLock(Protocol protocol) throws Exception {
+        compare(protocol, "fairlock", (t, p, out) -> {
+            RLock lock = t.client().getFairLock(p + "fair");
+            out.add(lock.tryLock(0, 30, TimeUnit.SECONDS));
+            out.add(result(inThread(() -> lock.tryLock(0, TimeUnit.SECONDS))));
+            out.add(waiterWakesOnRelease(t, "*" + p + "fair*", lock, lock::unlock));
+            out.add(lock.isLocked());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void readWriteLock(Protocol protocol) throws Exception {
+        compare(protocol, "rwlock", (t, p, out) -> {
+            RReadWriteLock rw = t.client().getReadWriteLock(p + "rw");
+            rw.readLock().lock();
+            out.add(result(inThread(() -> {
+                boolean shared = rw.readLock().tryLock(0, TimeUnit.SECONDS);
+                rw.readLock().unlock();
+                return shared;
+            })));
+            out.add(result(inThread(() -> rw.writeLock().tryLock(0, TimeUnit.SECONDS))));
+            out.add(waiterWakesOnRelease(t, "*" + p + "rw*", rw.writeLock(), rw.readLock()::unlock));
+            rw.writeLock().lock();
+            out.add(rw.writeLock().isHeldByCurrentThread());
+            out.add(rw.readLock().tryLock(0, TimeUnit.SECONDS));
+            rw.readLock().unlock();
+            rw.writeLock().unlock();
+            out.add(rw.writeLock().isLocked());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void semaphoreAndLatch(Protocol protocol) throws Exception {
+        compare(protocol, "sync", (t, p, out) -> {
+            RSemaphore semaphore = t.client().getSemaphore(p + "sem");
+            out.add(semaphore.trySetPermits(3));
+            out.add(semaphore.trySetPermits(5));
+            out.add(semaphore.tryAcquire(2));
+            out.add(semaphore.availablePermits());
+            out.add(semaphore.tryAcquire(2));
+            Future<Boolean> waiter = inThread(() -> semaphore.tryAcquire(2, Duration.ofSeconds(15)));
+            awaitChannelSubscribed(t, "*" + p + "sem*");
+            semaphore.release(1);
+            out.add(result(waiter));
+            out.add(semaphore.availablePermits());
+            semaphore.release(4);
+            out.add(semaphore.drainPermits());
+            out.add(semaphore.availablePermits());
+
+            RCountDownLatch latch = t.client().getCountDownLatch(p + "latch");
+            out.add(latch.trySetCount(2));
+            out.add(latch.trySetCount(9));
+            latch.countDown();
+            out.add(latch.getCount());
+            out.add(latch.await(1, TimeUnit.MILLISECONDS));
+            Future<Boolean> awaiting = inThread(() -> latch.await(15, TimeUnit.SECONDS));
+            awaitChannelSubscribed(t, "*" + p + "latch*");
+            latch.countDown();
+            out.add(result(awaiting));
+            out.add(latch.getCount());
+            out.add(latch.isExists());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void map(Protocol protocol) throws Exception {
+        compare(protocol, "map", (t, p, out) -> {
+            for (Codec codec : List.of(new Kryo5Codec(), StringCodec.INSTANCE)) {
+                RMap<String, String> map = t.client().getMap(p + codec.getClass().getSimpleName(), codec);
+                out.add(map.put("a", "1"));
+                out.add(map.put("a", "2"));
+                out.add(map.putIfAbsent("a", "3"));
+                out.add(map.fastPut("b", "4"));
+                out.add(map.fastPutIfAbsent("b", "5"));
+                map.putAll(Map.of("c", "6", "d", "7"));
+                out.add(map.get("a"));
+                out.add(map.containsKey("c"));
+                out.add(map.containsValue("7"));
+                out.add(map.remove("c"));
+                out.add(map.fastRemove("d", "zz"));
+                out.add(map.replace("a", "8"));
+                out.add(map.replace("a", "nope", "9"));
+                out.add(map.size());
+                out.add(map.readAllMap());
+                out.add(new TreeSet<>(map.readAllKeySet()));
+                out.add(map.getAll(java.util.Set.of("a", "b", "x")));
+                out.add(map.valueSize("a"));
+            }
+            RMap<String, Long> counters = t.client().getMap(p + "counters", StringCodec.INSTANCE);
+            RMap<String, Long> numeric = t.client().getMap(p + "numeric", LongCodec.INSTANCE);
+            out.add(numeric.addAndGet("hits", 5));
+            out.add(numeric.addAndGet("hits", -2));
+            out.add(counters.isExists());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void mapCacheAndSetCache(Protocol protocol) throws Exception {
+        compare(protocol, "cache", (t, p, out) -> {
+            RMapCache<String, String> cache = t.client().getMapCache(p + "map");
+            out.add(cache.put("long", "kept", 10, TimeUnit.MINUTES));
+            out.add(cache.put("short", "gone", 100, TimeUnit.MILLISECONDS));
+            out.add(cache.fastPut("plain", "forever"));
+            out.add(cache.putIfAbsent("long", "other", 1, TimeUnit.MINUTES));
+            out.add(cache.get("long"));
+            out.add(within(cache.remainTimeToLive("long"), 1, 600_000));
+            out.add(cache.remainTimeToLive("plain"));
+            out.add(cache.remainTimeToLive("absent"));
+            // No size() here: it counts expired entries until Redisson's background eviction task
+            // removes them, so it tells the task's timing, not the server's behaviour.
+            Poll.until(() -> cache.get("short") == null);
+            out.add(cache.containsKey("short"));
+            out.add(new TreeMap<>(cache.readAllMap()));
+            out.add(cache.fastPut("idle", "touched", 0, TimeUnit.SECONDS, 10, TimeUnit.SECONDS));
+            out.add(cache.get("idle"));
+            out.add(cache.expireEntry("plain", Duration.ofMinutes(1), Duration.ZERO));
+            out.add(within(cache.remainTimeToLive("plain"), 1, 60_000));
+
+            RSetCache<String> set = t.client().getSetCache(p + "set");
+            out.add(set.add("long", 10, TimeUnit.MINUTES));
+            out.add(set.add("short", 100, TimeUnit.MILLISECONDS));
+            out.add(set.add("long", 5, TimeUnit.MINUTES));
+            out.add(set.contains("short"));
+            // readAll's range starts at the client's clock inclusively and contains() ends there
+            // inclusively, so within the expiry millisecond both may count the entry.
+            Poll.until(() -> !set.contains("short") && !set.readAll().contains("short"));
+            out.add(new TreeSet<>(set.readAll()));
+            out.add(set.remove("long"));
+            out.add(set.isEmpty());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void listQueueDeque(Protocol protocol) throws Exception {
+        compare(protocol, "lists", (t, p, out) -> {
+            RList<String> list = t.client().getList(p + "list", StringCodec.INSTANCE);
+            out.add(list.add("a"));
+            out.add(list.addAll(List.of("b", "c", "d", "b")));
+            out.add(list.get(1));
+            out.add(list.set(0, "z"));
+            out.add(list.indexOf("b"));
+            out.add(list.lastIndexOf("b"));
+            out.add(list.remove("b"));
+            out.add(list.readAll());
+            out.add(list.subList(1, 3));
+            list.add(1, "ins");
+            out.add(list.range(0, -1));
+            list.trim(1, 2);
+            out.add(list.readAll());
+            out.add(list.size());
+
+            RQueue<Integer> queue = t.client().getQueue(p + "queue");
+            out.add(queue.offer(1));
+            out.add(queue.offer(2));
+            out.add(queue.peek());
+            out.add(queue.poll());
+            out.add(queue.poll(5));
+            out.add(queue.poll());
+
+            RDeque<String> deque = t.client().getDeque(p + "deque");
+            deque.addFirst("b");
+            deque.addFirst("a");
+            deque.addLast("c");
+            out.add(deque.peekFirst());
+            out.add(deque.peekLast());
+            out.add(deque.pollLast());
+            out.add(deque.offerFirst("x"));
+            out.add(deque.readAll());
+            out.add(deque.removeLastOccurrence("b"));
+            out.add(deque.pollFirst(5));
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void blockingQueueWithProducer(Protocol protocol) throws Exception {
+        compare(protocol, "bqueue", (t, p, out) -> {
+            RBlockingQueue<String> queue = t.client().getBlockingQueue(p + "jobs");
+            out.add(queue.poll(100, TimeUnit.MILLISECONDS));
+            Future<String> consumer = inThread(() -> queue.poll(15, TimeUnit.SECONDS));
+            awaitBlockedClients(t, 1);
+            inThread(() -> queue.offer("job-1")).get(10, TimeUnit.SECONDS);
+            out.add(result(consumer));
+            awaitBlockedClients(t, 0);
+            queue.addAll(List.of("job-2", "job-3"));
+            out.add(queue.pollLastAndOfferFirstTo(p + "done", 1, TimeUnit.SECONDS));
+            out.add(queue.take());
+            out.add(queue.size());
+            out.add(t.client().getList(p + "done").readAll());
+            out.add(queue.drainTo(new ArrayList<>()));
+            Future<Object> taker = inThread(() -> queue.pollFromAny(15, TimeUnit.SECONDS, p + "other"));
+            awaitBlockedClients(t, 1);
+            t.client().getQueue(p + "other").offer("from-other");
+            out.add(result(taker));
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void delayedQueue(Protocol protocol) throws Exception {
+        compare(protocol, "delayed", (t, p, out) -> {
+            RBlockingQueue<String> destination = t.client().getBlockingQueue(p + "dest");
+            RDelayedQueue<String> delayed = t.client().getDelayedQueue(destination);
+            try {
+                delayed.offer("later", 300, TimeUnit.MILLISECONDS);
+                delayed.offer("sooner", 100, TimeUnit.MILLISECONDS);
+                out.add(delayed.size());
+                // Delivery order is left out: RDelayedQueue's transfer task can move a later element
+                // first when a sooner one is offered while it is rescheduling (Redisson deprecates
+                // the class for such races), and redis-server showed it too.
+                out.add(new TreeSet<>(List.of(destination.poll(15, TimeUnit.SECONDS), destination.poll(15, TimeUnit.SECONDS))));
+                out.add(delayed.size());
+                delayed.offer("cancelled", 10, TimeUnit.MINUTES);
+                out.add(delayed.remove("cancelled"));
+                out.add(delayed.readAll());
+            } finally {
+                delayed.destroy();
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void leaderboard(Protocol protocol) throws Exception {
+        compare(protocol, "zset", (t, p, out) -> {
+            for (Codec codec : List.of(new Kryo5Codec(), StringCodec.INSTANCE)) {
+                RScoredSortedSet<String> board = t.client().getScoredSortedSet(p + codec.getClass().getSimpleName(), codec);
+                out.add(board.add(100, "ann"));
+                out.add(board.add(250.5, "bob"));
+                out.add(board.add(175, "cid"));
+                out.add(board.addAll(Map.of("dan", 90.0, "eve", 300.0)));
+                out.add(board.addScore("ann", 200));
+                out.add(board.rank("ann"));
+                out.add(board.revRank("ann"));
+                out.add(board.rank("nobody"));
+                out.add(board.getScore("bob"));
+                out.add(board.valueRangeReversed(0, 2));
+                List<String> top = new ArrayList<>();
+                for (ScoredEntry<String> e : board.entryRangeReversed(0, 2)) {
+                    top.add(e.getValue() + "=" + e.getScore());
+                }
+                out.add(top);
+                out.add(board.valueRange(100, true, 260, false));
+                out.add(board.count(100, true, 300, true));
+                out.add(board.addScoreAndGetRevRank("dan", 1000));
+                out.add(board.first());
+                out.add(board.pollFirst());
+                out.add(board.size());
+                out.add(board.removeRangeByRank(0, 0));
+                out.add(board.readAll());
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void topics(Protocol protocol) throws Exception {
+        compare(protocol, "topics", (t, p, out) -> {
+            RTopic topic = t.client().getTopic(p + "news");
+            BlockingQueue<String> received = new ArrayBlockingQueue<>(16);
+            int listener = topic.addListener(String.class, (channel, message) -> received.add(channel + "|" + message));
+            RPatternTopic pattern = t.client().getPatternTopic(p + "near*", StringCodec.INSTANCE);
+            BlockingQueue<String> matched = new ArrayBlockingQueue<>(16);
+            int patternListener = pattern.addListener(String.class,
+                    (pat, channel, message) -> matched.add(pat + "|" + channel + "|" + message));
+            out.add(topic.countSubscribers());
+            out.add(topic.publish("hello"));
+            out.add(received.poll(10, TimeUnit.SECONDS));
+            out.add(t.client().getTopic(p + "nearby", StringCodec.INSTANCE).publish("plain"));
+            out.add(matched.poll(10, TimeUnit.SECONDS));
+            topic.removeListener(listener);
+            pattern.removeListener(patternListener);
+            out.add(topic.countSubscribers());
+            out.add(topic.publish("nobody listens"));
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void hyperLogLog(Protocol protocol) throws Exception {
+        compare(protocol, "hll", (t, p, out) -> {
+            RHyperLogLog<String> visitors = t.client().getHyperLogLog(p + "mon", StringCodec.INSTANCE);
+            RHyperLogLog<String> other = t.client().getHyperLogLog(p + "tue", StringCodec.INSTANCE);
+            out.add(visitors.add("u1"));
+            out.add(visitors.add("u1"));
+            List<String> many = new ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                many.add("user-" + i);
+            }
+            out.add(visitors.addAll(many));
+            out.add(visitors.count());
+            out.add(other.addAll(List.of("user-1", "x", "y")));
+            out.add(visitors.countWith(other.getName()));
+            visitors.mergeWith(other.getName());
+            out.add(visitors.count());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void geo(Protocol protocol) throws Exception {
+        compare(protocol, "geo", (t, p, out) -> {
+            RGeo<String> places = t.client().getGeo(p + "sicily", StringCodec.INSTANCE);
+            out.add(places.add(new GeoEntry(13.361389, 38.115556, "Palermo"), new GeoEntry(15.087269, 37.502669, "Catania"),
+                    new GeoEntry(12.758489, 38.788135, "edge")));
+            out.add(places.dist("Palermo", "Catania", GeoUnit.KILOMETERS));
+            out.add(String.valueOf(places.pos("Palermo", "nowhere")));
+            out.add(places.search(GeoSearchArgs.from(15, 37).radius(200, GeoUnit.KILOMETERS)));
+            out.add(places.searchWithDistance(GeoSearchArgs.from(15, 37).radius(200, GeoUnit.KILOMETERS)));
+            out.add(places.search(GeoSearchArgs.from("Palermo").radius(100, GeoUnit.KILOMETERS)));
+            out.add(places.hash("Palermo", "Catania"));
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void stream(Protocol protocol) throws Exception {
+        compare(protocol, "stream", (t, p, out) -> {
+            RStream<String, String> orders = t.client().getStream(p + "orders", StringCodec.INSTANCE);
+            orders.createGroup(StreamCreateGroupArgs.name("billing").id(StreamMessageId.ALL).makeStream());
+            List<StreamMessageId> ids = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                ids.add(orders.add(StreamAddArgs.entries("item", "i" + i, "qty", Integer.toString(i))));
+            }
+            out.add(orders.size());
+            Map<StreamMessageId, Map<String, String>> firstTwo =
+                    orders.readGroup("billing", "c1", StreamReadGroupArgs.neverDelivered().count(2));
+            out.add(new ArrayList<>(firstTwo.values()));
+            out.add(firstTwo.keySet().equals(java.util.Set.copyOf(ids.subList(0, 2))));
+            out.add(orders.ack("billing", ids.get(0)));
+            out.add(orders.ack("billing", ids.get(0)));
+            out.add(orders.getPendingInfo("billing").getTotal());
+            Map<StreamMessageId, Map<String, String>> rest =
+                    orders.readGroup("billing", "c2", StreamReadGroupArgs.neverDelivered());
+            out.add(new ArrayList<>(rest.values()));
+            out.add(orders.readGroup("billing", "c2", StreamReadGroupArgs.neverDelivered().timeout(Duration.ofMillis(50))));
+            out.add(orders.listGroups().get(0).getPending());
+            out.add(orders.remove(ids.get(2)));
+            out.add(orders.range(StreamMessageId.MIN, StreamMessageId.MAX).size());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void bitSet(Protocol protocol) throws Exception {
+        compare(protocol, "bits", (t, p, out) -> {
+            RBitSet bits = t.client().getBitSet(p + "a");
+            out.add(bits.set(3));
+            out.add(bits.set(3));
+            bits.set(10, 20);
+            out.add(bits.get(15));
+            out.add(bits.get(21));
+            out.add(bits.cardinality());
+            out.add(bits.length());
+            out.add(bits.size());
+            out.add(Arrays.toString(bits.toByteArray()));
+            RBitSet other = t.client().getBitSet(p + "b");
+            other.set(0, 12);
+            bits.and(other.getName());
+            out.add(bits.asBitSet());
+            bits.or(other.getName());
+            out.add(bits.asBitSet());
+            bits.clear(2, 5);
+            out.add(bits.asBitSet());
+            bits.not();
+            out.add(bits.cardinality());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void rateLimiter(Protocol protocol) throws Exception {
+        compare(protocol, "rate", (t, p, out) -> {
+            RRateLimiter limiter = t.client().getRateLimiter(p + "api");
+            out.add(limiter.trySetRate(RateType.OVERALL, 3, Duration.ofMinutes(1)));
+            out.add(limiter.trySetRate(RateType.OVERALL, 9, Duration.ofMinutes(1)));
+            for (int i = 0; i < 4; i++) {
+                out.add(limiter.tryAcquire());
+            }
+            out.add(limiter.availablePermits());
+            out.add(limiter.tryAcquire(1, Duration.ofMillis(10)));
+            out.add(limiter.getConfig().getRate());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void batches(Protocol protocol) throws Exception {
+        compare(protocol, "batch", (t, p, out) -> {
+            for (BatchOptions.ExecutionMode mode : List.of(BatchOptions.ExecutionMode.IN_MEMORY,
+                    BatchOptions.ExecutionMode.IN_MEMORY_ATOMIC)) {
+                String k = p + mode + ":";
+                RBatch batch = t.client().createBatch(BatchOptions.defaults().executionMode(mode));
+                batch.getBucket(k + "b", StringCodec.INSTANCE).setAsync("v");
+                batch.getBucket(k + "b", StringCodec.INSTANCE).getAsync();
+                batch.getAtomicLong(k + "n").incrementAndGetAsync();
+                batch.getAtomicLong(k + "n").addAndGetAsync(10);
+                batch.getMap(k + "m", StringCodec.INSTANCE).fastPutAsync("f", "v");
+                batch.getList(k + "l", StringCodec.INSTANCE).addAllAsync(List.of("x", "y"));
+                batch.getScoredSortedSet(k + "z", StringCodec.INSTANCE).addAsync(1.5, "m");
+                batch.getList(k + "l", StringCodec.INSTANCE).readAllAsync();
+                BatchResult<?> result = batch.execute();
+                out.add(result.getResponses());
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void transactions(Protocol protocol) throws Exception {
+        compare(protocol, "tx", (t, p, out) -> {
+            RTransaction tx = t.client().createTransaction(TransactionOptions.defaults());
+            tx.getMap(p + "accounts", StringCodec.INSTANCE).put("alice", "90");
+            tx.getBucket(p + "audit", StringCodec.INSTANCE).set("moved 10");
+            out.add(tx.getMap(p + "accounts", StringCodec.INSTANCE).get("alice"));
+            out.add(t.client().getMap(p + "accounts", StringCodec.INSTANCE).get("alice"));
+            tx.commit();
+            out.add(t.client().getMap(p + "accounts", StringCodec.INSTANCE).get("alice"));
+            out.add(t.client().getBucket(p + "audit", StringCodec.INSTANCE).get());
+
+            RTransaction rolledBack = t.client().createTransaction(TransactionOptions.defaults());
+            rolledBack.getBucket(p + "audit", StringCodec.INSTANCE).set("never");
+            rolledBack.getSet(p + "tags", StringCodec.INSTANCE).add("x");
+            rolledBack.rollback();
+            out.add(t.client().getBucket(p + "audit", StringCodec.INSTANCE).get());
+            out.add(t.client().getSet(p + "tags").isExists());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void scripts(Protocol protocol) throws Exception {
+        compare(protocol, "script", (t, p, out) -> {
+            RScript script = t.client().getScript(StringCodec.INSTANCE);
+            t.client().getBucket(p + "k", StringCodec.INSTANCE).set("stored");
+            out.add(script.<Object>eval(RScript.Mode.READ_ONLY, "return redis.call('get', KEYS[1])",
+                    RScript.ReturnType.VALUE, List.of(p + "k")));
+            out.add(script.<Object>eval(RScript.Mode.READ_WRITE, "return redis.call('incrby', KEYS[1], ARGV[1])",
+                    RScript.ReturnType.LONG, List.of(p + "n"), "7"));
+            out.add(script.<Object>eval(RScript.Mode.READ_ONLY, "return {1, 'two', {3}, false, 4.9}",
+                    RScript.ReturnType.LIST, List.of()));
+            out.add(script.<Object>eval(RScript.Mode.READ_ONLY, "return redis.status_reply('FINE')",
+                    RScript.ReturnType.STRING, List.of()));
+            out.add(script.<Object>eval(RScript.Mode.READ_ONLY, "return 1 == 1",
+                    RScript.ReturnType.BOOLEAN, List.of()));
+            String sha = script.scriptLoad("return ARGV[1] .. ':' .. KEYS[1]");
+            out.add(sha);
+            out.add(script.scriptExists(sha, "0000000000000000000000000000000000000000"));
+            out.add(script.<Object>evalSha(RScript.Mode.READ_ONLY, sha, RScript.ReturnType.VALUE, List.of(p + "key"), "arg"));
+            out.add(errorText(() -> script.eval(RScript.Mode.READ_ONLY, "return nosuch.call()",
+                    RScript.ReturnType.VALUE, List.of())));
+            out.add(errorText(() -> script.eval(RScript.Mode.READ_WRITE, "return redis.call('lpush', KEYS[1], 'x')",
+                    RScript.ReturnType.VALUE, List.of(p + "k"))));
+        });
+    }
+
+    /** The server's error text as Redisson passes it on, without Redisson's suffix naming the connection. */
+    private static String errorText(Callable<?> call) {
+        try {
+            return "returned " + call.call();
+        } catch (Exception e) {
+            String message = String.valueOf(e.getMessage());
+            int connection = message.indexOf(". channel:");
+            return e.getClass().getSimpleName() + ": " + (connection < 0 ? message : message.substring(0, connection));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void keys(Protocol protocol) throws Exception {
+        // DBSIZE counts every key of a database, and other scenarios' background tasks (lock
+        // watchdogs, cache eviction, delayed queue transfers) write to database 0 at any moment.
+        compare(protocol, "keys", (shared, p, out) -> {
+            Target t = connect(shared.server(), shared.port(), protocol, 7);
+            try {
+                RKeys keys = t.client().getKeys();
+                keys.flushdb();
+                out.add(keys.count());
+                for (int i = 0; i < 12; i++) {
+                    t.client().getBucket(p + "k" + i, StringCodec.INSTANCE).set("v" + i);
+                }
+                t.client().getMap(p + "hash").put("f", "v");
+                out.add(keys.count());
+                List<String> matched = new ArrayList<>();
+                keys.getKeysByPattern(p + "k1*").forEach(matched::add);
+                matched.sort(null);
+                out.add(matched);
+                out.add(keys.countExists(p + "k1", p + "k2", p + "missing"));
+                out.add(keys.getType(p + "hash"));
+                out.add(keys.delete(p + "k0", p + "k1", p + "missing"));
+                out.add(keys.deleteByPattern(p + "k1*"));
+                out.add(keys.unlink(p + "k2"));
+                out.add(t.client().getBucket(p + "k3").expire(Duration.ofSeconds(10)));
+                out.add(within(keys.remainTimeToLive(p + "k3"), 1, 10_000));
+                out.add(keys.remainTimeToLive(p + "missing"));
+                out.add(keys.count());
+                out.add(keys.randomKey() != null);
+                keys.flushdb();
+                out.add(keys.count());
+            } finally {
+                disconnect(t);
+            }
+        });
+    }
+}
