@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +102,7 @@ import org.redisson.client.protocol.ScoredEntry;
 import org.redisson.codec.Kryo5Codec;
 import org.redisson.config.Config;
 import org.redisson.config.Protocol;
+import org.redisson.config.SingleServerConfig;
 
 /**
  * Redisson's classic uses against Cinnabar and against a real redis-server: each scenario writes
@@ -129,12 +131,12 @@ class RedissonCompatibilityTest {
         cinnabar = CinnabarFixture.start();
         redis = RedisOracle.start();
         for (Protocol protocol : Protocol.values()) {
-            ON_CINNABAR.put(protocol, connect("cinnabar", cinnabar.port(), protocol, 0));
-            ON_REDIS.put(protocol, connect("redis", redis.port(), protocol, 0));
+            ON_CINNABAR.put(protocol, connect("cinnabar", cinnabar.port(), protocol, server -> {}));
+            ON_REDIS.put(protocol, connect("redis", redis.port(), protocol, server -> {}));
         }
     }
 
-    private static Target connect(String server, int port, Protocol protocol, int database) {
+    private static Target connect(String server, int port, Protocol protocol, Consumer<SingleServerConfig> settings) {
         Config config = new Config();
         config.setProtocol(protocol);
         config.setThreads(2);
@@ -142,7 +144,8 @@ class RedissonCompatibilityTest {
         config.useSingleServer().setAddress("redis://127.0.0.1:" + port)
                 .setConnectionMinimumIdleSize(1).setConnectionPoolSize(8)
                 .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4)
-                .setTimeout(5_000).setRetryAttempts(0).setDatabase(database);
+                .setTimeout(5_000).setRetryAttempts(0);
+        settings.accept(config.useSingleServer());
         return new Target(server, port, Redisson.create(config), new RespClient("127.0.0.1", port));
     }
 
@@ -1148,6 +1151,126 @@ class RedissonCompatibilityTest {
         });
     }
 
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void connectsWithPasswordNameAndDatabase(Protocol protocol) throws Exception {
+        // With requirepass rather than an ACL user: Cinnabar has no ACL command yet (ERR unknown
+        // command 'ACL'), so Redisson's setUsername against a named user is not compared here.
+        compare(protocol, "auth", (shared, p, out) -> {
+            out.add(shared.raw().callValue("CONFIG", "SET", "requirepass", "app-secret"));
+            try {
+                Target t = connect(shared.server(), shared.port(), protocol,
+                        server -> server.setPassword("app-secret").setClientName(p + "client").setDatabase(2));
+                try {
+                    RBucket<String> bucket = t.client().getBucket(p + "k", StringCodec.INSTANCE);
+                    bucket.set("v");
+                    out.add(bucket.get());
+                    String clients = (String) shared.raw().callValue("CLIENT", "LIST");
+                    List<String> seen = new ArrayList<>();
+                    for (String line : clients.split("\n")) {
+                        if (line.contains(" name=" + p + "client ")) {
+                            seen.add(field(line, "db") + " " + field(line, "user") + " " + field(line, "resp"));
+                        }
+                    }
+                    out.add(new TreeSet<>(seen));
+                } finally {
+                    disconnect(t);
+                }
+                out.add(failure(() -> {
+                    disconnect(connect(shared.server(), shared.port(), protocol, server -> server.setPassword("nope")));
+                    return "connected";
+                }));
+            } finally {
+                out.add(shared.raw().callValue("CONFIG", "SET", "requirepass", ""));
+            }
+        });
+    }
+
+    private static String field(String clientListLine, String name) {
+        for (String pair : clientListLine.split(" ")) {
+            if (pair.startsWith(name + "=")) {
+                return pair;
+            }
+        }
+        return name + " missing";
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void scanningLargeCollections(Protocol protocol) throws Exception {
+        compare(protocol, "scan", (t, p, out) -> {
+            RMap<String, String> map = t.client().getMap(p + "map", StringCodec.INSTANCE);
+            RSet<String> set = t.client().getSet(p + "set", StringCodec.INSTANCE);
+            RScoredSortedSet<String> zset = t.client().getScoredSortedSet(p + "zset", StringCodec.INSTANCE);
+            Map<String, String> entries = new java.util.HashMap<>();
+            Map<String, Double> scores = new java.util.HashMap<>();
+            List<String> members = new ArrayList<>();
+            for (int i = 0; i < 700; i++) {
+                entries.put("field-" + i, "value-" + i);
+                scores.put("member-" + i, (double) (i % 37));
+                members.add("member-" + i);
+            }
+            map.putAll(entries);
+            set.addAll(members);
+            zset.addAll(scores);
+            out.add(map.getInternalEncoding() + " " + set.getInternalEncoding() + " " + zset.getInternalEncoding());
+            out.add(new TreeMap<>(Map.copyOf(map)).equals(new TreeMap<>(entries)));
+            out.add(new TreeSet<>(map.keySet("field-1*")));
+            out.add(map.entrySet("field-69*").stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
+            out.add(new TreeSet<>(set).equals(new TreeSet<>(members)));
+            List<String> iterated = new ArrayList<>();
+            zset.iterator("member-5*").forEachRemaining(iterated::add);
+            iterated.sort(null);
+            out.add(iterated);
+            out.add(zset.valueRange(0, 4));
+            for (int i = 0; i < 300; i++) {
+                t.client().getBucket(p + "key:" + i, StringCodec.INSTANCE).set("v");
+            }
+            List<String> keys = new ArrayList<>();
+            t.client().getKeys().getKeysByPattern(p + "key:*", 25).forEach(keys::add);
+            out.add(keys.size() + " " + new TreeSet<>(keys).size());
+            out.add(t.client().getKeys().deleteByPattern(p + "key:2*"));
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void boundedCachesAndOrderedQueues(Protocol protocol) throws Exception {
+        compare(protocol, "bounded", (t, p, out) -> {
+            RMapCache<String, String> lru = t.client().getMapCache(p + "lru", StringCodec.INSTANCE);
+            out.add(lru.trySetMaxSize(3));
+            for (String key : List.of("a", "b", "c")) {
+                lru.put(key, key.toUpperCase(), 10, TimeUnit.MINUTES);
+            }
+            out.add(lru.get("a"));
+            lru.put("d", "D");
+            out.add(new TreeMap<>(lru.readAllMap()));
+            lru.put("e", "E", 1, TimeUnit.MINUTES);
+            out.add(new TreeSet<>(lru.readAllKeySet()));
+
+            org.redisson.api.RPriorityQueue<Integer> priorities = t.client().getPriorityQueue(p + "prio");
+            out.add(priorities.addAll(List.of(5, 1, 4, 2, 3)));
+            out.add(priorities.peek());
+            out.add(priorities.poll());
+            out.add(priorities.readAll());
+
+            org.redisson.api.RSortedSet<String> sorted = t.client().getSortedSet(p + "sorted");
+            out.add(sorted.addAll(List.of("pear", "apple", "fig")));
+            out.add(sorted.add("apple"));
+            out.add(sorted.first() + " " + sorted.last());
+            out.add(sorted.readAll());
+
+            for (BatchOptions options : List.of(BatchOptions.defaults().skipResult(),
+                    BatchOptions.defaults().syncSlaves(1, 100, TimeUnit.MILLISECONDS),
+                    BatchOptions.defaults().syncAOF(1, 0, Duration.ofMillis(100)))) {
+                RBatch batch = t.client().createBatch(options);
+                batch.getAtomicLong(p + "batched").incrementAndGetAsync();
+                out.add(errorText(() -> batch.execute().getResponses()));
+            }
+            out.add(t.client().getAtomicLong(p + "batched").get());
+        });
+    }
+
     /** The server's error text as Redisson passes it on, without Redisson's suffix naming the connection. */
     private static String errorText(Callable<?> call) {
         try {
@@ -1165,7 +1288,7 @@ class RedissonCompatibilityTest {
         // DBSIZE counts every key of a database, and other scenarios' background tasks (lock
         // watchdogs, cache eviction, delayed queue transfers) write to database 0 at any moment.
         compare(protocol, "keys", (shared, p, out) -> {
-            Target t = connect(shared.server(), shared.port(), protocol, 7);
+            Target t = connect(shared.server(), shared.port(), protocol, server -> server.setDatabase(7));
             try {
                 RKeys keys = t.client().getKeys();
                 keys.flushdb();
