@@ -103,7 +103,6 @@ import org.redisson.client.protocol.ScoredEntry;
 import org.redisson.codec.Kryo5Codec;
 import org.redisson.config.Config;
 import org.redisson.config.Protocol;
-import org.redisson.config.SingleServerConfig;
 
 /**
  * Redisson's classic uses against Cinnabar and against a real redis-server: each scenario writes
@@ -132,12 +131,12 @@ class RedissonCompatibilityTest {
         cinnabar = CinnabarFixture.start();
         redis = RedisOracle.start();
         for (Protocol protocol : Protocol.values()) {
-            ON_CINNABAR.put(protocol, connect("cinnabar", cinnabar.port(), protocol, server -> {}));
-            ON_REDIS.put(protocol, connect("redis", redis.port(), protocol, server -> {}));
+            ON_CINNABAR.put(protocol, connect("cinnabar", cinnabar.port(), protocol, config -> {}));
+            ON_REDIS.put(protocol, connect("redis", redis.port(), protocol, config -> {}));
         }
     }
 
-    private static Target connect(String server, int port, Protocol protocol, Consumer<SingleServerConfig> settings) {
+    private static Target connect(String server, int port, Protocol protocol, Consumer<Config> settings) {
         Config config = new Config();
         config.setProtocol(protocol);
         config.setThreads(2);
@@ -146,7 +145,7 @@ class RedissonCompatibilityTest {
                 .setConnectionMinimumIdleSize(1).setConnectionPoolSize(8)
                 .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4)
                 .setTimeout(5_000).setRetryAttempts(0);
-        settings.accept(config.useSingleServer());
+        settings.accept(config);
         return new Target(server, port, Redisson.create(config), new RespClient("127.0.0.1", port));
     }
 
@@ -1190,7 +1189,7 @@ class RedissonCompatibilityTest {
             out.add(shared.raw().callValue("CONFIG", "SET", "requirepass", "app-secret"));
             try {
                 Target t = connect(shared.server(), shared.port(), protocol,
-                        server -> server.setPassword("app-secret").setClientName(p + "client").setDatabase(2));
+                        config -> config.setPassword("app-secret").useSingleServer().setClientName(p + "client").setDatabase(2));
                 try {
                     RBucket<String> bucket = t.client().getBucket(p + "k", StringCodec.INSTANCE);
                     bucket.set("v");
@@ -1207,7 +1206,7 @@ class RedissonCompatibilityTest {
                     disconnect(t);
                 }
                 out.add(failure(() -> {
-                    disconnect(connect(shared.server(), shared.port(), protocol, server -> server.setPassword("nope")));
+                    disconnect(connect(shared.server(), shared.port(), protocol, config -> config.setPassword("nope")));
                     return "connected";
                 }));
             } finally {
@@ -1464,7 +1463,7 @@ class RedissonCompatibilityTest {
         // DBSIZE counts every key of a database, and other scenarios' background tasks (lock
         // watchdogs, cache eviction, delayed queue transfers) write to database 0 at any moment.
         compare(protocol, "keys", (shared, p, out) -> {
-            Target t = connect(shared.server(), shared.port(), protocol, server -> server.setDatabase(7));
+            Target t = connect(shared.server(), shared.port(), protocol, config -> config.useSingleServer().setDatabase(7));
             try {
                 RKeys keys = t.client().getKeys();
                 keys.flushdb();
