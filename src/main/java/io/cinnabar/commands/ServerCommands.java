@@ -1,6 +1,7 @@
 package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
+import io.cinnabar.command.CommandError;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.server.Server;
 import java.time.Instant;
@@ -30,6 +31,7 @@ public final class ServerCommands {
         t.bind("time", ServerCommands::time);
         t.bind("lastsave", ctx -> ctx.reply.integer(ctx.server.info().lastSaveTime()));
         t.bind("shutdown", ServerCommands::shutdown);
+        t.bind("wait", ServerCommands::waitForReplicas);
         InfoCommand.install(server);
         ConfigCommands.install(server);
         DebugCommands.install(server);
@@ -37,6 +39,29 @@ public final class ServerCommands {
         LatencyStats.install(server);
         Monitor.install(server);
     }
+
+    /**
+     * WAIT numreplicas timeout. Cinnabar has no replicas yet, so none ever acknowledges: as on a
+     * Redis master without replicas, asking for none (or waiting inside MULTI) answers 0 at once,
+     * and asking for some answers 0 when the timeout (ms, 0 = never) passes.
+     */
+    static void waitForReplicas(CommandContext ctx) {
+        long wanted = ctx.argLong(1);
+        long timeout = ctx.argLong(2, "ERR timeout is not an integer or out of range");
+        if (timeout < 0) {
+            throw new CommandError("ERR timeout is negative");
+        }
+        long acknowledged = 0;
+        if (acknowledged >= wanted) {
+            ctx.reply.integer(acknowledged);
+            return;
+        }
+        long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
+        ctx.server.blocking().block(ctx.client, ctx.db(), NO_KEYS, deadline < 0 ? 0 : deadline,
+                c -> c.reply().integer(acknowledged));
+    }
+
+    private static final byte[][] NO_KEYS = new byte[0][];
 
     static void time(CommandContext ctx) {
         Instant now = Instant.now();
