@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Propagation;
 import io.cinnabar.command.Rewrites;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Param;
@@ -643,12 +644,14 @@ public final class ListCommands {
 
     /**
      * Redis 7.0 serves a blocked BLPOP, BRPOP, BLMOVE or BRPOPLPUSH outside the command, counting
-     * no change for the element it moves (the push that served it counted its own); BLMPOP served
-     * so counts the elements it popped, as it does at once.
+     * no change for the element it moves (the push that served it counted its own) but
+     * propagating the pop all the same; BLMPOP served so counts the elements it popped, as it does
+     * at once.
      */
     private static void uncountedWhenServedLater(CommandContext ctx) {
         if (ctx.servingBlocked()) {
             ctx.db().countChanges(-1);
+            ctx.forcePropagation(Propagation.ALL);
         }
     }
 

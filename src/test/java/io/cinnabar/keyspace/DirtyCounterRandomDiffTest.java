@@ -225,7 +225,7 @@ class DirtyCounterRandomDiffTest {
         private static final String[] SETS = {"t:a", "t:b", "t:c"};
         private static final String[] ZSETS = {"z:a", "z:b", "z:c"};
         private static final String LEX = "z:lex";
-        private static final String[] STREAMS = {"x:a", "x:b"};
+        private static final String[] STREAMS = {"x:a", "x:b", "x:new"};
         private static final String[][] TYPES = {STRINGS, BITMAPS, LOGS, GEOS, LISTS, HASHES, SETS, ZSETS, STREAMS};
         private static final String LIBRARY = "#!lua name=dirtylib\n"
                 + "redis.register_function('dirtyset', function(keys, args) return redis.call('SET', keys[1], args[1]) end)";
@@ -294,7 +294,12 @@ class DirtyCounterRandomDiffTest {
 
         private String[] string() {
             String k = pick(STRINGS);
-            switch (r.nextInt(16)) {
+            switch (r.nextInt(21)) {
+                case 16: return new String[] {"DECRBY", "s:n", number()};
+                case 17: return new String[] {"PSETEX", k, "2000000", member()};
+                case 18: return new String[] {"SET", k, member(), "KEEPTTL"};
+                case 19: return new String[] {"GETEX", k, "PXAT", "4000000000000"};
+                case 20: return new String[] {"SETRANGE", k, "0", member()};
                 case 0: return new String[] {"SET", k, member()};
                 case 1: return new String[] {"SET", k, member(), r.nextBoolean() ? "NX" : "XX"};
                 case 2: return new String[] {"SET", k, member(), "GET", "EX", "1000"};
@@ -425,7 +430,7 @@ class DirtyCounterRandomDiffTest {
                 case 1:
                 case 2: out.add(members(1, 4, "SADD", k)); return;
                 case 3: out.add(members(1, 3, "SREM", k)); return;
-                case 4: out.add(new String[] {"SMOVE", k, pick(SETS), member()}); return;
+                case 4: out.add(new String[] {"SMOVE", r.nextBoolean() ? k : "t:none", pick(SETS), member()}); return;
                 case 5:
                     // the members popped differ between the servers: drop what is left of the key
                     out.add(r.nextBoolean() ? new String[] {"SPOP", k} : new String[] {"SPOP", k, count()});
@@ -493,7 +498,11 @@ class DirtyCounterRandomDiffTest {
             String k = pick(STREAMS);
             String group = "g" + r.nextInt(2);
             String consumer = "c" + r.nextInt(3);
-            switch (r.nextInt(16)) {
+            switch (r.nextInt(20)) {
+                case 16: return new String[] {"XSETID", k, (streamSequence + 5) + "-1"};
+                case 17: return new String[] {"XGROUP", "CREATE", "x:new", group, "$", "MKSTREAM"};
+                case 18: return new String[] {"XADD", k, "NOMKSTREAM", "MINID", entry(), streamSequence++ + "-1", "f", member()};
+                case 19: return new String[] {"XCLAIM", k, group, consumer, "0", entry(), "LASTID", entry()};
                 case 0:
                 case 1:
                 case 2: return new String[] {"XADD", k, streamSequence++ + "-1", "f", member()};
@@ -539,7 +548,15 @@ class DirtyCounterRandomDiffTest {
                 case 12: out.add(new String[] {"SORT", pick(r.nextBoolean() ? LISTS : SETS), "ALPHA", "STORE", pick(LISTS)}); return;
                 case 13: out.add(new String[] {"SORT", pick(ZSETS), "BY", "nosort", "LIMIT", "0", count(), "STORE", pick(LISTS)}); return;
                 case 14: if (r.nextInt(4) == 0) {
-                        out.add(new String[] {"FLUSHDB"});
+                        out.add(new String[] {r.nextBoolean() ? "FLUSHDB" : "FLUSHALL"});
+                        return;
+                    }
+                    if (r.nextInt(3) == 0) {
+                        out.add(new String[] {"COPY", k, other, "DB", "1", "REPLACE"});
+                        return;
+                    }
+                    if (r.nextInt(2) == 0) {
+                        out.add(new String[] {"EXPIRE", k, "-1"});
                         return;
                     }
                     out.add(new String[] {"RESTORE", k, "0", "x"});
@@ -551,10 +568,13 @@ class DirtyCounterRandomDiffTest {
         private void transaction(List<String[]> out) {
             out.add(new String[] {"MULTI"});
             for (int i = 1 + r.nextInt(3); i > 0; i--) {
-                switch (r.nextInt(4)) {
+                switch (r.nextInt(7)) {
                     case 0: out.add(string()); break;
                     case 1: out.add(hash()); break;
                     case 2: out.add(stream()); break;
+                    case 3: list(out); break;
+                    case 4: sortedSet(out); break;
+                    case 5: out.add(bitmap()); break;
                     default: out.add(members(1, 3, "SADD", pick(SETS))); break;
                 }
             }
