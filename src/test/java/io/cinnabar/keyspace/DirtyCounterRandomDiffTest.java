@@ -376,7 +376,8 @@ class DirtyCounterRandomDiffTest {
 
         private String[] hyperLogLog() {
             String k = pick(LOGS);
-            switch (r.nextInt(4)) {
+            switch (r.nextInt(5)) {
+                case 4: return new String[] {"PFDEBUG", "TODENSE", k};
                 case 0: return new String[] {"PFADD", k};
                 case 1: return new String[] {"PFMERGE", k, pick(LOGS)};
                 case 2: return new String[] {"PFCOUNT", k};
@@ -636,7 +637,8 @@ class DirtyCounterRandomDiffTest {
         }
 
         private void script(List<String[]> out) {
-            switch (r.nextInt(6)) {
+            switch (r.nextInt(7)) {
+                case 6: out.add(r.nextBoolean() ? new String[] {"SCRIPT", "LOAD", "return 1"} : new String[] {"SCRIPT", "FLUSH"}); return;
                 case 0:
                     out.add(new String[] {"EVAL", "redis.call('SADD', KEYS[1], ARGV[1], ARGV[2]) return redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])",
                             "2", pick(SETS), pick(HASHES), member(), member()});
