@@ -144,6 +144,7 @@ public final class BitmapCommands {
             }
             db.set(key, m, v == null ? KeyTable.NO_EXPIRE : Database.KEEP_TTL);
             db.lookupWrite(key);
+            db.countChanges(-1); // one write with the caller's modified, counted there
             return m.array();
         } catch (OutOfMemoryError e) {
             throw new CommandError(OOM);
@@ -677,6 +678,7 @@ public final class BitmapCommands {
         }
         if (announced) {
             db.modified(key);
+            db.countChanges(changes - 1);
         }
         if (changes > 0) {
             db.notify(KeyEvents.STRING, "setbit", key);

@@ -124,6 +124,9 @@ public final class DumpCommands {
             return;
         }
         db.set(key, value, ttl == 0 ? KeyTable.NO_EXPIRE : ttl);
+        if (deleted) {
+            db.countChanges(-1); // Redis counts a replacing RESTORE as one change
+        }
         int clock = db.keyspace().restoredClock(freq, idleSeconds);
         if (clock >= 0) {
             db.setClock(key, clock);

@@ -71,7 +71,7 @@ public final class FunctionCommands {
             if (!functions.delete(ctx.arg(2))) {
                 throw new CommandError("ERR Library not found");
             }
-            ctx.forcePropagation(Propagation.ALL);
+            changedFunctions(ctx);
             ctx.reply.ok();
         });
         t.bind("function|flush", ctx -> {
@@ -82,7 +82,7 @@ public final class FunctionCommands {
                 throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             }
             functions.flush();
-            ctx.forcePropagation(Propagation.ALL);
+            changedFunctions(ctx);
             ctx.reply.ok();
         });
         t.bind("function|list", ctx -> list(ctx, functions));
@@ -125,6 +125,15 @@ public final class FunctionCommands {
             replace = true;
         }
         ctx.reply.bulk(functions.load(ctx.arg(ctx.argc() - 1), replace));
+        changedFunctions(ctx);
+    }
+
+    /**
+     * A change of the functions is a change of the data set, as Redis counts it: it makes the
+     * next save point nearer and reaches replicas and the AOF, even when FLUSH had nothing to do.
+     */
+    private static void changedFunctions(CommandContext ctx) {
+        ctx.db().countChanges(1);
         ctx.forcePropagation(Propagation.ALL);
     }
 
@@ -168,7 +177,7 @@ public final class FunctionCommands {
             }
         }
         functions.restore(ctx.arg(2), policy);
-        ctx.forcePropagation(Propagation.ALL);
+        changedFunctions(ctx);
         ctx.reply.ok();
     }
 }

@@ -281,12 +281,15 @@ public final class GeoCommands {
             db.lookupWrite(key);
         }
         ZSetValue.AddResult result = limits.addResult;
-        int changed = 0;
+        int added = 0;
+        int updated = 0;
         try {
             for (int i = 0; i < elements; i++) {
                 int out = z.add(scores[i], ctx.arg(longIdx + 3 * i + 2), flags, result, maxEntries, maxValue);
-                if ((out & ZSetValue.OUT_ADDED) != 0 || (ch && (out & ZSetValue.OUT_UPDATED) != 0)) {
-                    changed++;
+                if ((out & ZSetValue.OUT_ADDED) != 0) {
+                    added++;
+                } else if ((out & ZSetValue.OUT_UPDATED) != 0) {
+                    updated++;
                 }
             }
         } finally {
@@ -295,9 +298,10 @@ public final class GeoCommands {
             } else {
                 db.modified(key);
             }
+            db.countChanges(added + updated - 1); // as ZADD counts them
         }
         db.notify(KeyEvents.ZSET, "zadd", key); // GEOADD runs as ZADD in Redis, events included
-        ctx.reply.integer(changed);
+        ctx.reply.integer(ch ? added + updated : added);
         if (ctx.propagating()) {
             // and so propagates: "zadd", the options as given, each member's geohash as its score
             byte[][] argv = new byte[longIdx + elements * 2][];
@@ -644,6 +648,7 @@ public final class GeoCommands {
             }
             result.convertToListpackIfFits(limits.entries.value(), limits.value.value());
             db.set(storeKey, result, KeyTable.NO_EXPIRE);
+            db.countChanges(returned - 1); // Redis counts every member stored
             db.notify(KeyEvents.ZSET, ctx.spec().name.equals("geosearchstore") ? "geosearchstore" : "georadiusstore", storeKey);
             ctx.reply.integer(returned);
         }

@@ -161,6 +161,7 @@ public final class HashCommands {
             }
         }
         store(db, key, h, existing != null, "hset");
+        db.countChanges((argc - 2) / 2 - 1); // Redis counts every pair set, new or not
         if (countNew) {
             ctx.reply.integer(created);
         } else {
@@ -219,6 +220,7 @@ public final class HashCommands {
                 db.modified(key);
                 db.notify(KeyEvents.HASH, "hdel", key);
             }
+            db.countChanges(deleted - 1);
         }
         ctx.reply.integer(deleted);
     }

@@ -126,6 +126,10 @@ public final class HyperLogLogCommands {
         } else if (announced) {
             db.modified(key);
         }
+        if (fresh && updated > 0 || announced) {
+            // Redis counts the creation and every register changed, and nothing when it fails
+            db.countChanges(corrupt ? -1 : updated - 1);
+        }
         if (corrupt) {
             throw new CommandError(INVALID);
         }

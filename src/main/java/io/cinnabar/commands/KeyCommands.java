@@ -282,9 +282,10 @@ public final class KeyCommands {
             replyRenamed(ctx, true, false);
             return;
         }
-        db.delete(dst); // first, as Redis does: the key is then added anew and announced as new
+        boolean replaced = db.delete(dst); // first, as Redis does: the key is then added anew and announced as new
         db.set(dst, value, expire);
         db.delete(src);
+        db.countChanges(replaced ? -2 : -1); // Redis counts a rename as one change
         db.notify(KeyEvents.GENERIC, "rename_from", src);
         db.notify(KeyEvents.GENERIC, "rename_to", dst);
         replyRenamed(ctx, nx, true);
@@ -313,6 +314,7 @@ public final class KeyCommands {
         long expire = src.getExpire(key);
         dst.set(key, value, expire);
         src.delete(key);
+        src.countChanges(-1); // Redis counts a move as one change
         src.notify(KeyEvents.GENERIC, "move_from", key);
         dst.notify(KeyEvents.GENERIC, "move_to", key);
         ctx.reply.integer(1);
@@ -342,7 +344,9 @@ public final class KeyCommands {
             return;
         }
         long expire = src.getExpire(key);
-        dst.delete(newKey); // REPLACE: as in Redis the copy is added anew and announced as new
+        if (dst.delete(newKey)) { // REPLACE: as in Redis the copy is added anew and announced as new
+            dst.countChanges(-1); // Redis counts a copy as one change
+        }
         dst.set(newKey, Values.copy(value), expire);
         dst.notify(KeyEvents.GENERIC, "copy_to", newKey);
         ctx.reply.integer(1);

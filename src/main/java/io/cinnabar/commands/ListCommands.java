@@ -2,6 +2,7 @@ package io.cinnabar.commands;
 
 import io.cinnabar.command.CommandContext;
 import io.cinnabar.command.CommandError;
+import io.cinnabar.command.Propagation;
 import io.cinnabar.command.Rewrites;
 import io.cinnabar.command.CommandTable;
 import io.cinnabar.config.Param;
@@ -161,6 +162,7 @@ public final class ListCommands {
         ctx.reply.bulk(key);
         long popped = popRange(ctx.reply, list, count, atHead);
         written(db, key, list, popEvent(atHead));
+        db.countChanges(popped - 1); // Redis counts every element popped
         if (ctx.propagating()) {
             ctx.propagateAs(atHead ? Rewrites.LPOP : Rewrites.RPOP, key, Rewrites.decimal(popped));
         }
@@ -200,6 +202,7 @@ public final class ListCommands {
             }
             db.modified(key);
         }
+        db.countChanges(argc - 3); // Redis counts every element pushed
         db.notify(KeyEvents.LIST, pushEvent(atHead), key);
         ctx.reply.integer(list.size());
     }
@@ -233,7 +236,7 @@ public final class ListCommands {
         }
         db.lookupWrite(key);
         if (hasCount) {
-            popRange(ctx.reply, list, count, atHead);
+            db.countChanges(popRange(ctx.reply, list, count, atHead) - 1);
         } else {
             ctx.reply.bulk(list.pop(atHead));
         }
@@ -366,6 +369,7 @@ public final class ListCommands {
         it.release();
         if (removed > 0) {
             written(db, key, list, "lrem");
+            db.countChanges(removed - 1);
         }
         ctx.reply.integer(removed);
     }
@@ -388,10 +392,8 @@ public final class ListCommands {
         list.deleteRange(0, fromHead);
         list.deleteRange(-fromTail, fromTail);
         written(db, key, list, "ltrim");
-        if (fromHead + fromTail == 0) {
-            // Redis counts the elements trimmed as the changes: trimming none propagates nothing
-            ctx.preventPropagation();
-        }
+        // Redis counts the elements trimmed as the changes: trimming none propagates nothing
+        db.countChanges(fromHead + fromTail - 1);
         ctx.reply.ok();
     }
 
@@ -509,6 +511,7 @@ public final class ListCommands {
         ctx.reply.bulk(value);
         if (source != destination) {
             written(db, sourceKey, source, popEvent(from));
+            db.countChanges(-1); // Redis counts a move as one change
         } else {
             db.notify(KeyEvents.LIST, popEvent(from), sourceKey);
         }
@@ -596,6 +599,7 @@ public final class ListCommands {
             ctx.reply.bulk(key);
             ctx.reply.bulk(list.pop(atHead));
             written(db, key, list, popEvent(atHead));
+            uncountedWhenServedLater(ctx);
             if (ctx.propagating()) {
                 ctx.propagateAs(atHead ? Rewrites.LPOP : Rewrites.RPOP, key);
             }
@@ -623,6 +627,7 @@ public final class ListCommands {
             return;
         }
         moveFrom(ctx, source, from, to);
+        uncountedWhenServedLater(ctx);
         if (ctx.propagating()) {
             // a replica must never block: the non-blocking form, directions as the client wrote them
             if (timeoutIndex == 5 && ctx.servingBlocked()) {
@@ -634,6 +639,19 @@ public final class ListCommands {
             } else {
                 ctx.propagateAs(Rewrites.RPOPLPUSH, sourceKey, ctx.arg(2));
             }
+        }
+    }
+
+    /**
+     * Redis 7.0 serves a blocked BLPOP, BRPOP, BLMOVE or BRPOPLPUSH outside the command, counting
+     * no change for the element it moves (the push that served it counted its own) but
+     * propagating the pop all the same; BLMPOP served so counts the elements it popped, as it does
+     * at once.
+     */
+    private static void uncountedWhenServedLater(CommandContext ctx) {
+        if (ctx.servingBlocked()) {
+            ctx.db().countChanges(-1);
+            ctx.forcePropagation(Propagation.ALL);
         }
     }
 

@@ -147,6 +147,7 @@ public final class SetCommands {
                 set.add(ctx.arg(j), maxIntset());
             }
             db.set(key, set, KeyTable.NO_EXPIRE);
+            db.countChanges(set.size() - 1); // Redis counts every member added
             db.notify(KeyEvents.SET, "sadd", key);
             ctx.reply.integer(set.size());
             return;
@@ -167,6 +168,7 @@ public final class SetCommands {
             }
         }
         db.modified(key);
+        db.countChanges(added - 1);
         db.notify(KeyEvents.SET, "sadd", key);
         ctx.reply.integer(added);
     }
@@ -192,6 +194,7 @@ public final class SetCommands {
             }
         }
         finishWrite(db, key, set, "srem");
+        db.countChanges(removed - 1);
         ctx.reply.integer(removed);
     }
 
@@ -232,6 +235,8 @@ public final class SetCommands {
         }
         if (added) {
             db.notify(KeyEvents.SET, "sadd", dstKey);
+        } else {
+            db.countChanges(-1); // Redis counts the removal, and the addition only when it added
         }
         ctx.reply.integer(1);
     }
@@ -326,6 +331,7 @@ public final class SetCommands {
         if (count >= size) {
             replyAll(ctx, set);
             db.delete(key);
+            db.countChanges(size - 1); // Redis counts every member popped
             db.notify(KeyEvents.SET, "spop", key);
             db.notify(KeyEvents.GENERIC, "del", key);
             if (ctx.propagating()) {
@@ -364,6 +370,7 @@ public final class SetCommands {
             set.replaceWith(kept);
         }
         db.modified(key);
+        db.countChanges(count - 1);
         db.notify(KeyEvents.SET, "spop", key);
         ctx.preventPropagation();
     }

@@ -507,6 +507,7 @@ public final class SortCommand {
         }
         if (list.size() > 0) {
             db.set(o.store, list, KeyTable.NO_EXPIRE);
+            db.countChanges(list.size() - 1); // Redis counts every element stored
             db.notify(KeyEvents.LIST, "sortstore", o.store);
         } else if (db.delete(o.store)) {
             db.notify(KeyEvents.GENERIC, "del", o.store);

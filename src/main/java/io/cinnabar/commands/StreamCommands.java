@@ -419,6 +419,7 @@ public final class StreamCommands {
         db.lookupWrite(key);
         long deleted = trim(s, a);
         db.modified(key);
+        db.countChanges(deleted - 1); // Redis counts every entry trimmed
         if (deleted > 0) {
             db.notify(KeyEvents.STREAM, "xtrim", key);
         }
@@ -506,6 +507,7 @@ public final class StreamCommands {
         if (deleted > 0) {
             s.refreshFirstId(firstGone);
             db.modified(key);
+            db.countChanges(deleted - 1); // Redis counts every entry deleted
             db.notify(KeyEvents.STREAM, "xdel", key);
         }
         ctx.reply.integer(deleted);
@@ -716,6 +718,7 @@ public final class StreamCommands {
                 StreamGroup.Consumer consumer = g.consumer(consumerName);
                 if (consumer == null) {
                     consumer = g.createConsumer(consumerName, now);
+                    db.countChanges(1); // a change of its own to Redis, besides the read below
                     db.notify(KeyEvents.STREAM, "xgroup-createconsumer", key);
                     if (noAck && ctx.propagating()) {
                         // without NOACK the XCLAIMs below create the consumer on a replica
@@ -730,6 +733,9 @@ public final class StreamCommands {
                 }
                 // group state is not the key's content to Redis: no WATCH or tracking is signalled
                 db.modifiedQuietly(key);
+                if (ctx.servingBlocked()) {
+                    db.countChanges(-1); // Redis 7.0 counts a read served later as no change, a consumer made as one
+                }
             }
             if (forGroup) {
                 ctx.preventPropagation(); // what it changed propagates as XCLAIM and XGROUP commands
@@ -985,6 +991,7 @@ public final class StreamCommands {
         }
         if (acknowledged > 0) {
             db.modifiedQuietly(key);
+            db.countChanges(acknowledged - 1); // Redis counts every entry acknowledged
         }
         ctx.reply.integer(acknowledged);
     }
@@ -1111,6 +1118,7 @@ public final class StreamCommands {
         StreamGroup.Consumer c = g.consumer(ctx.arg(3));
         if (c == null) {
             c = g.createConsumer(ctx.arg(3), now);
+            ctx.db().countChanges(1); // a change of its own to Redis, besides the claims
             ctx.db().notify(KeyEvents.STREAM, "xgroup-createconsumer", ctx.arg(1));
         }
         c.seenTime = now;
@@ -1183,6 +1191,7 @@ public final class StreamCommands {
         }
         StreamGroup.Consumer consumer = null;
         java.util.List<StreamId> claimed = new java.util.ArrayList<>();
+        int dropped = 0;
         for (StreamId id : ids) {
             StreamGroup.Pending p = g.pending.get(id);
             if (!s.contains(id)) {
@@ -1191,6 +1200,7 @@ public final class StreamCommands {
                     propagateClaim(ctx, key, ctx.arg(2), g, id, p);
                     propagateLastId = false;
                     g.acknowledge(id);
+                    dropped++;
                 }
                 continue;
             }
@@ -1219,6 +1229,8 @@ public final class StreamCommands {
         }
         ctx.preventPropagation();
         db.modifiedQuietly(key);
+        // Redis counts what it propagates: each entry claimed or dropped, else a new last ID
+        db.countChanges(claimed.size() + dropped + (propagateLastId ? 1 : 0) - 1);
         ctx.reply.array(claimed.size());
         for (StreamId id : claimed) {
             replyClaimed(ctx.reply, s, id, justId);
@@ -1286,6 +1298,7 @@ public final class StreamCommands {
         }
         ctx.preventPropagation();
         ctx.db().modifiedQuietly(ctx.arg(1));
+        ctx.db().countChanges(claimed.size() + deleted.size() - 1); // Redis counts each entry claimed or dropped
         ReplyWriter reply = ctx.reply;
         reply.array(3);
         reply.bulk((next == null ? StreamId.MIN : next).toBytes());

@@ -342,6 +342,7 @@ public final class ZSetCommands {
             } else {
                 db.modified(key);
             }
+            db.countChanges(added + updated - 1); // Redis counts every member added or updated
         }
         if (added + updated > 0) {
             db.notify(KeyEvents.ZSET, incr ? "zincr" : "zadd", key);
@@ -395,6 +396,7 @@ public final class ZSetCommands {
             }
         }
         finishWrite(db, key, z, "zrem");
+        db.countChanges(deleted - 1);
         ctx.reply.integer(deleted);
     }
 
@@ -693,6 +695,7 @@ public final class ZSetCommands {
             deleted = z.removeRange(range);
         }
         finishWrite(db, key, z, ctx.spec().name); // zremrangebyrank, zremrangebyscore, zremrangebylex
+        db.countChanges(deleted - 1);
         ctx.reply.integer(deleted);
     }
 
@@ -784,6 +787,7 @@ public final class ZSetCommands {
             replyMember(reply, member, score, true, nested);
         }
         finishWrite(db, key, z, where == MAX ? "zpopmax" : "zpopmin");
+        db.countChanges(n - 1); // Redis counts every member popped
     }
 
     /** A blocking command's timeout in seconds (Redis's getTimeoutFromObjectOrReply): absolute ms, 0 = forever. */

@@ -11,6 +11,14 @@ import java.util.List;
  * the key to the keyspace's listeners before and after the change; the few changes Redis makes
  * without signalling the key go through {@link #modifiedQuietly} or {@link #replaceQuietly},
  * which keep the memory total and announce nothing.
+ *
+ * <p>Changes since the last save (INFO rdb_changes_since_last_save, Redis's server.dirty, which
+ * the save points and propagation read) are counted at the same choke point: each announced
+ * write of a key ({@link #set}, {@link #delete}, {@link #modified}, {@link #setExpire},
+ * {@link #modifiedQuietly}) counts one change, as most of Redis's single-key writes count one.
+ * A command that Redis counts otherwise corrects the count with {@link #countChanges} once it
+ * knows it: SADD that added three members counts two more, LMOVE that wrote two keys counts one
+ * less. Expiry and eviction count nothing.
  */
 public final class Database {
     /** Passed as the expiry to keep a key's current time to live. */
@@ -221,6 +229,15 @@ public final class Database {
         Object value = table.value();
         recharge(key, value);
         keyspace.afterWrite(this, key, value);
+    }
+
+    /**
+     * Corrects the count of changes since the last save by {@code delta} changes beyond the one
+     * counted per key written (see the class comment): the elements or fields a command changed
+     * past the first, or, negative, the keys written past the one change Redis counts.
+     */
+    public void countChanges(long delta) {
+        keyspace.countChanges(delta);
     }
 
     /**

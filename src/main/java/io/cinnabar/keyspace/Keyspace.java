@@ -288,6 +288,11 @@ public final class Keyspace {
         dirty++;
     }
 
+    /** Corrects the count of changes (see {@link Database#countChanges}). */
+    void countChanges(long delta) {
+        dirty += delta;
+    }
+
     /** Writes since the last save (INFO rdb_changes_since_last_save). */
     public long dirty() {
         return dirty;
@@ -303,7 +308,7 @@ public final class Keyspace {
         for (KeyspaceListener l : listeners) {
             l.beforeSwap(dbs[a], dbs[b]);
         }
-        dirty += dbs[a].size() + dbs[b].size();
+        dirty++; // one change, as Redis counts it, however many keys move
         dbs[a].swapWith(dbs[b]);
     }
 
