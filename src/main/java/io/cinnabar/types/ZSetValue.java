@@ -631,6 +631,11 @@ public final class ZSetValue implements TypedValue {
         if (range.isEmpty() || lp.size() == 0) {
             return false;
         }
+        // Redis's zzlIsInLexRange/zzlIsInRange first: the last member must reach the minimum and the
+        // first the maximum. Scores are sorted, so that only tells for lex ranges over mixed scores.
+        if (!aboveMin(range, lp.prev(lp.last())) || !inUpperBound(range, lp.first())) {
+            return false;
+        }
         if (!reverse) {
             for (int e = lp.first(); e >= 0; e = lp.next(lp.next(e))) {
                 if (aboveMin(range, e)) {
