@@ -47,7 +47,11 @@ import java.math.BigInteger;
  * computed by {@link GlibcTrigTables} and equals glibc's): the grid paths' cos series (CS2 CS4
  * CS6: GlibcTrigFit grid-cos-series finds no change that reproduces more of glibc's results, and
  * with the fitted SN3 SN5 they reproduced all of the 7 * 10^7) and the reciprocal square root's
- * RT0..RT3. That costs the last bit in about 1 asin result in 10^5 on [0.125, 0.96875).
+ * RT0..RT3, which asin's results do not reveal: the Newton step after them absorbs their error
+ * (GlibcTrigFit root-series: RT0 moved by 2^24 doubles either way changed none of 10^7 results,
+ * by 2^28 one; with Taylor's none of the 10^7 differed from glibc), so any values near Taylor's
+ * are glibc's as far as asin shows. That costs the last bit in about 1 asin result in 10^5 on
+ * [0.125, 0.96875).
  * With glibc's values put in, this code matched glibc on 60 million arguments over every path.
  *
  * <p>Ranges: cos for |x| &lt; 2.426265 (latitudes up to 85.05 degrees), sin for |x| &lt; 5 pi / 4
@@ -115,7 +119,10 @@ public final class GlibcTrig {
     static final double[] ASIN_SERIES = {
         0x1.55555555554f9p-3, 0x1.333333336127dp-4, 0x1.6db6dae42c0e4p-5,
         0x1.f1c7e04f4ac4fp-6, 0x1.6e442c823de6bp-6, 0x1.292d80f129f6dp-6};
-    /** (1 - r)^(-1/2), which refines a reciprocal square root seed: RT0..RT3. */
+    /**
+     * (1 - r)^(-1/2), which refines a reciprocal square root seed: RT0..RT3, Taylor's (asin's
+     * results do not depend on their last bits; see the class comment).
+     */
     static final double[] ROOT_SERIES = {
         GlibcTrigTables.reciprocalSqrtSeriesCoefficient(0), GlibcTrigTables.reciprocalSqrtSeriesCoefficient(1),
         GlibcTrigTables.reciprocalSqrtSeriesCoefficient(2), GlibcTrigTables.reciprocalSqrtSeriesCoefficient(3)};
@@ -393,10 +400,15 @@ public final class GlibcTrig {
      * value of the series at z.
      */
     static double rootAsin(double x, double z, double p) {
+        return rootAsin(x, z, p, ROOT_SERIES);
+    }
+
+    /** {@link #rootAsin(double, double, double)} with the reciprocal square root's series given. */
+    static double rootAsin(double x, double z, double p, double[] rootSeries) {
         int zk = (int) (Double.doubleToRawLongBits(z) >>> 32);
         double t = AsinTables.ROOT_SEEDS[(zk & 0x1fffff) >> 14] * Math.scalb(1.0, 511 - (zk >> 21));
         double r = Math.fma(-(t * t), z, 1.0);
-        t = series(r, ROOT_SERIES) * t;
+        t = series(r, rootSeries) * t;
         double c = z * t;
         double newton = Math.fma(-(t * 0.5), c, 1.5);
         double y = (c + SPLIT) - SPLIT;

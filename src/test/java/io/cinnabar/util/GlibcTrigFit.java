@@ -25,7 +25,9 @@ import java.util.List;
  * grid-cos-series (CS2 CS4 CS6), the short series of sin's and cos's grid paths, each fitted with
  * the other series as GlibcTrig has it (fit the sin side first, put it in, then the cos side;
  * both start from Taylor's: {@code -Dfit.validate=10000000 ... GlibcTrigFit grid-sin-series 6}
- * took 2 minutes, grid-cos-series 3). It compiles
+ * took 2 minutes, grid-cos-series 3). GROUP root-series [N] fits nothing: it shows on N
+ * arguments that asin's results do not depend on the reciprocal square root's series (see
+ * {@link #rootSeriesSensitivity}). It compiles
  * src/test/c/glibc_fit_probe.c, asks the library for results at random arguments of the
  * branches the series serves, fits in ROUNDS rounds (4 by default; from given starting
  * coefficients, hex or decimal, it goes straight to the finest filter over 10^8 results per
@@ -232,6 +234,10 @@ public final class GlibcTrigFit {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("root-series")) {
+            rootSeriesSensitivity(args.length > 1 ? Long.parseLong(args[1]) : 10_000_000, Long.getLong("fit.seed", 0));
+            return;
+        }
         Group group = null;
         for (Group g : GROUPS) {
             if (args.length > 0 && g.name.equals(args[0])) {
@@ -292,6 +298,45 @@ public final class GlibcTrigFit {
                     b.lo(), b.hi(), counts[0], counts[2], counts[1]);
         }
         System.out.printf("%s = %s (%.0f s)%n", group.name, hex(c), (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * The reciprocal square root's series RT0..RT3 cannot be fitted from asin's results: the
+     * Newton step after it (and the head and correction split of the root) absorbs any error in
+     * its value, so asin's result does not move with it. This measures that on n arguments of the
+     * square root branch: how many results differ from the library's, and how many change when RT0
+     * (hence the series' value, r being below 2^-7) moves by 2^k doubles either way.
+     */
+    private static void rootSeriesSensitivity(long n, long seed) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        int[] moves = {0, 4, 8, 12, 16, 20, 24, 28};
+        double[][] moved = new double[2 * moves.length][];
+        for (int k = 0; k < moved.length; k++) {
+            moved[k] = GlibcTrig.ROOT_SERIES.clone();
+            moved[k][0] = fromOrdinal(ordinal(moved[k][0]) + (k % 2 == 0 ? 1L : -1L) * (1L << moves[k / 2]));
+        }
+        long[] changed = new long[moves.length];
+        long[] differ = new long[2];
+        probe(compileProbe(), "asin", n, seed, ASIN_ROOT.lo(), ASIN_ROOT.hi(), (x, result) -> {
+            double z = GlibcTrig.rootArgument(x);
+            double p = GlibcTrig.series(z, GlibcTrig.ASIN_SERIES);
+            double ours = GlibcTrig.rootAsin(x, z, p);
+            differ[1]++;
+            if (ours != result) {
+                differ[0]++;
+            }
+            for (int k = 0; k < moved.length; k++) {
+                if (GlibcTrig.rootAsin(x, z, p, moved[k]) != ours) {
+                    changed[k / 2]++;
+                    k |= 1;
+                }
+            }
+        });
+        System.out.printf("asin [0.96875, 1): %d of %d differ from the library's%n", differ[0], differ[1]);
+        for (int k = 0; k < moves.length; k++) {
+            System.out.printf("  RT0 moved by 2^%d doubles either way changes %d of them%n", moves[k], changed[k]);
+        }
+        System.out.printf("(%.0f s)%n", (System.nanoTime() - started) / 1e9);
     }
 
     static String hex(double[] c) {
