@@ -39,10 +39,13 @@ import java.math.BigInteger;
  * arguments), and the grid paths' sin series (SN3 SN5, fitted by GlibcTrigFit grid-sin-series:
  * then 0 of 10^7 fresh arguments differed on each of the 7 grid ranges, sin and cos, direct,
  * reflected and reduced, where Taylor's SN3 SN5 missed 5 to 35), and asin's expansions on the
- * 1/256 intervals of [0.125, 0.96875) (fitted by
- * GlibcTrigIntervalFit, listed in glibc-asin-expansions.txt: 208 of 216; on the other 8 Taylor's
- * expansion already matched glibc on 10^6 arguments; the fitted ones then matched on 10^6 fresh
- * arguments each but 0 to 66, where Taylor's missed 15 to 23000). The rest are still Taylor's
+ * 1/256 intervals of [0.125, 0.96875) (all 216 fitted by GlibcTrigIntervalFit, listed in
+ * glibc-asin-expansions.txt: first 208 from Taylor's, where Taylor's missed 15 to 23000 in 10^6;
+ * then the 8 left, whose Taylor's expansion missed 1 to 10 in 10^7; then 81 of the 84 rows that
+ * still missed 2 or more in 10^6 refitted from themselves over 2 * 10^7 more arguments each, 71
+ * of them for the better (13, 104 and 109 are not yet refitted): on 10^6
+ * fresh arguments per interval, 201 of the 216 million then differed, at most 8 on an interval
+ * and none on 112, where the rows before missed 552, up to 67). The rest are still Taylor's
  * (every table: grid sin/cos, interval centres, expansion heads, square root seeds, pi/2, is
  * computed by {@link GlibcTrigTables} and equals glibc's): the grid paths' cos series (CS2 CS4
  * CS6: GlibcTrigFit grid-cos-series finds no change that reproduces more of glibc's results, and
@@ -50,8 +53,8 @@ import java.math.BigInteger;
  * RT0..RT3, which asin's results do not reveal: the Newton step after them absorbs their error
  * (GlibcTrigFit root-series: RT0 moved by 2^24 doubles either way changed none of 10^7 results,
  * by 2^28 one; with Taylor's none of the 10^7 differed from glibc), so any values near Taylor's
- * are glibc's as far as asin shows. That costs the last bit in about 1 asin result in 10^5 on
- * [0.125, 0.96875).
+ * are glibc's as far as asin shows. The expansions' residue costs the last bit in about 1 asin
+ * result in 10^6 on [0.125, 0.96875).
  * With glibc's values put in, this code matched glibc on 60 million arguments over every path.
  *
  * <p>Ranges: cos for |x| &lt; 2.426265 (latitudes up to 85.05 degrees), sin for |x| &lt; 5 pi / 4
@@ -335,8 +338,7 @@ public final class GlibcTrig {
     /**
      * glibc's evaluation of asin on every path, with our coefficients: bit for bit glibc's with
      * glibc's tuned values substituted, and with ours as close as GlibcTrigTest's javadoc
-     * reports per path (from 1 in 60000 on [0.5, 0.75) to 1 in 4 below 0.125, where glibc's
-     * tuned series makes up for the terms it drops and the Taylor one does not).
+     * reports per path.
      */
     static double asinGlibcEvaluation(double x) {
         int k = highWord(x);
