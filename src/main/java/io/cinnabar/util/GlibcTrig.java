@@ -41,11 +41,11 @@ import java.math.BigInteger;
  * reflected and reduced, where Taylor's SN3 SN5 missed 5 to 35), and asin's expansions on the
  * 1/256 intervals of [0.125, 0.96875) (all 216 fitted by GlibcTrigIntervalFit, listed in
  * glibc-asin-expansions.txt: first 208 from Taylor's, where Taylor's missed 15 to 23000 in 10^6;
- * then the 8 left, whose Taylor's expansion missed 1 to 10 in 10^7; then 81 of the 84 rows that
- * still missed 2 or more in 10^6 refitted from themselves over 2 * 10^7 more arguments each, 71
- * of them for the better (13, 104 and 109 are not yet refitted): on 10^6
- * fresh arguments per interval, 201 of the 216 million then differed, at most 8 on an interval
- * and none on 112, where the rows before missed 552, up to 67). The rest are still Taylor's
+ * then the 8 left, whose Taylor's expansion missed 1 to 10 in 10^7; then the 84 rows that still
+ * missed 2 or more in 10^6 refitted from themselves over 2 * 10^7 more arguments each, 71 of
+ * them replaced: on 10^6 fresh arguments per interval, 201 of the 216 million then differed, at
+ * most 8 on an interval and none on 112, where the rows before missed 552, up to 67). The rest
+ * are still Taylor's
  * (every table: grid sin/cos, interval centres, expansion heads, square root seeds, pi/2, is
  * computed by {@link GlibcTrigTables} and equals glibc's): the grid paths' cos series (CS2 CS4
  * CS6: GlibcTrigFit grid-cos-series finds no change that reproduces more of glibc's results, and
