@@ -36,20 +36,32 @@ import java.math.BigInteger;
  * on all of them with those), and
  * sin's series below 0.126 (S1..S5, which cos uses within 0.126 of pi/2), which matched glibc on
  * all of 100 million arguments of sin and of cos (see GlibcTrigTest for the rates on other
- * arguments), and asin's expansions on the 1/256 intervals of [0.125, 0.96875) (fitted by
- * GlibcTrigIntervalFit, listed in glibc-asin-expansions.txt: 208 of 216; on the other 8 Taylor's
- * expansion already matched glibc on 10^6 arguments; the fitted ones then matched on 10^6 fresh
- * arguments each but 0 to 66, where Taylor's missed 15 to 23000). The rest are still Taylor's
+ * arguments), and the grid paths' sin series (SN3 SN5, fitted by GlibcTrigFit grid-sin-series:
+ * then 0 of 10^7 fresh arguments differed on each of the 7 grid ranges, sin and cos, direct,
+ * reflected and reduced, where Taylor's SN3 SN5 missed 5 to 35), and asin's expansions on the
+ * 1/256 intervals of [0.125, 0.96875) (all 216 fitted by GlibcTrigIntervalFit, listed in
+ * glibc-asin-expansions.txt: first 208 from Taylor's, where Taylor's missed 15 to 23000 in 10^6;
+ * then the 8 left, whose Taylor's expansion missed 1 to 10 in 10^7; then the 84 rows that still
+ * missed 2 or more in 10^6 refitted from themselves over 2 * 10^7 more arguments each, 71 of
+ * them replaced: on 10^6 fresh arguments per interval, 201 of the 216 million then differed, at
+ * most 8 on an interval and none on 112, where the rows before missed 552, up to 67). The rest
+ * are still Taylor's
  * (every table: grid sin/cos, interval centres, expansion heads, square root seeds, pi/2, is
- * computed by {@link GlibcTrigTables} and equals glibc's): the grid paths' short series (SN3 SN5
- * CS2 CS4 CS6) and the reciprocal square root's RT0..RT3. That costs the last bit in about 1
- * sin or cos result in 500000 on the grid paths and 1 asin result in 10^5 on [0.125, 0.96875).
+ * computed by {@link GlibcTrigTables} and equals glibc's): the grid paths' cos series (CS2 CS4
+ * CS6: GlibcTrigFit grid-cos-series finds no change that reproduces more of glibc's results, and
+ * with the fitted SN3 SN5 they reproduced all of the 7 * 10^7) and the reciprocal square root's
+ * RT0..RT3, which asin's results do not reveal: the Newton step after them absorbs their error
+ * (GlibcTrigFit root-series: RT0 moved by 2^24 doubles either way changed none of 10^7 results,
+ * by 2^28 one; with Taylor's none of the 10^7 differed from glibc), so any values near Taylor's
+ * are glibc's as far as asin shows. The expansions' residue costs the last bit in about 1 asin
+ * result in 10^6 on [0.125, 0.96875).
  * With glibc's values put in, this code matched glibc on 60 million arguments over every path.
  *
  * <p>Ranges: cos for |x| &lt; 2.426265 (latitudes up to 85.05 degrees), sin for |x| &lt; 5 pi / 4
  * (half-differences of longitudes reach pi when two points straddle the antimeridian; from
  * 2.426265 on glibc reduces the argument by pi, as this class does, to double-double precision:
- * 10 of 4 million sin results there differ from glibc's, the grid series' rate), asin on
+ * 1 of 8 * 10^7 sin results there differed from glibc's, where glibc's reduced argument has a
+ * head one ulp from ours: the reduction is not quite glibc's), asin on
  * [-1, 1]. Beyond, sin and cos fall back to {@link Math}: geo only goes there in the bounding-box
  * cosine of latitude plus or minus a radius of thousands of kilometres, where a last bit would
  * have to land exactly on a cell edge to change which cells are searched.
@@ -72,12 +84,37 @@ public final class GlibcTrig {
      */
     static final double[] SIN_SERIES = {
         -0x1.5555555555555p-3, 0x1.1111111110ecep-7, -0x1.a01a019db09a3p-13, 0x1.71de27bce3f58p-19, -0x1.ade04fff63494p-26};
-    /** sin r = r + r^3 (SN3 + r^2 SN5) and 1 - cos r = r^2 (CS2 + r^2 (CS4 + r^2 CS6)) for |r| &lt;= 1/256. */
-    private static final double SN3 = GlibcTrigTables.sinCosSeriesCoefficient(3);
-    private static final double SN5 = GlibcTrigTables.sinCosSeriesCoefficient(5);
-    private static final double CS2 = -GlibcTrigTables.sinCosSeriesCoefficient(2);
-    private static final double CS4 = -GlibcTrigTables.sinCosSeriesCoefficient(4);
-    private static final double CS6 = -GlibcTrigTables.sinCosSeriesCoefficient(6);
+    /**
+     * The grid paths' short series in rr = r^2 for the remainder |r| &lt;= 1/256 past a grid point:
+     * sin r = r + r^3 sin(rr) and 1 - cos r = rr cos(rr). An interface so that GlibcTrigFit can put
+     * a value of its choosing in one series' place; sin and cos use {@link #GRID_SERIES}.
+     */
+    interface GridSeries {
+        double sin(double rr);
+
+        double cos(double rr);
+    }
+
+    /** sin(rr) = SN3 + rr SN5 and cos(rr) = CS2 + rr (CS4 + rr CS6), fused at every step. */
+    record GridCoefficients(double sn3, double sn5, double cs2, double cs4, double cs6) implements GridSeries {
+        @Override
+        public double sin(double rr) {
+            return Math.fma(sn5, rr, sn3);
+        }
+
+        @Override
+        public double cos(double rr) {
+            return Math.fma(Math.fma(cs6, rr, cs4), rr, cs2);
+        }
+    }
+
+    /**
+     * SN3 SN5 CS2 CS4 CS6: SN3 and SN5 fitted to glibc 2.36's sin and cos by GlibcTrigFit
+     * (grid-sin-series); CS2 CS4 CS6 Taylor's, which GlibcTrigFit (grid-cos-series) keeps.
+     */
+    static final GridCoefficients GRID_SERIES = new GridCoefficients(-0x1.5555555555514p-3, 0x1.11110e810060dp-7,
+            -GlibcTrigTables.sinCosSeriesCoefficient(2),
+            -GlibcTrigTables.sinCosSeriesCoefficient(4), -GlibcTrigTables.sinCosSeriesCoefficient(6));
     /**
      * asin x = x + x^3 (F1 + x^2 (F2 + ...)), below 0.125 and for the square root branch: F1..F6,
      * fitted to glibc 2.36's asin by GlibcTrigFit (asin-series; see GlibcTrigTest for how well).
@@ -85,7 +122,10 @@ public final class GlibcTrig {
     static final double[] ASIN_SERIES = {
         0x1.55555555554f9p-3, 0x1.333333336127dp-4, 0x1.6db6dae42c0e4p-5,
         0x1.f1c7e04f4ac4fp-6, 0x1.6e442c823de6bp-6, 0x1.292d80f129f6dp-6};
-    /** (1 - r)^(-1/2), which refines a reciprocal square root seed: RT0..RT3. */
+    /**
+     * (1 - r)^(-1/2), which refines a reciprocal square root seed: RT0..RT3, Taylor's (asin's
+     * results do not depend on their last bits; see the class comment).
+     */
     static final double[] ROOT_SERIES = {
         GlibcTrigTables.reciprocalSqrtSeriesCoefficient(0), GlibcTrigTables.reciprocalSqrtSeriesCoefficient(1),
         GlibcTrigTables.reciprocalSqrtSeriesCoefficient(2), GlibcTrigTables.reciprocalSqrtSeriesCoefficient(3)};
@@ -187,15 +227,20 @@ public final class GlibcTrig {
     }
 
     public static double sin(double x) {
+        return sin(x, GRID_SERIES);
+    }
+
+    /** sin with the grid paths' series given. */
+    static double sin(double x, GridSeries grid) {
         int k = highWord(x);
         if (k < 0x3e500000) {
             return x;
         }
         if (k < 0x3feb6000) {
-            return sinOfSplit(x, 0);
+            return sinOfSplit(x, 0, grid);
         }
         if (k < 0x400368fd) {
-            return Math.copySign(cosOfSplit(HP0 - Math.abs(x), HP1), x);
+            return Math.copySign(cosOfSplit(HP0 - Math.abs(x), HP1, grid), x);
         }
         double ax = Math.abs(x);
         if (ax < FIVE_QUARTER_PI) {
@@ -205,7 +250,7 @@ public final class GlibcTrig {
             double a = t - 2 * HP1;
             double back = a - t;
             double da = (t - (a - back)) + (-2 * HP1 - back);
-            double sinAx = -sinOfSplit(a, da);
+            double sinAx = -sinOfSplit(a, da, grid);
             return x < 0 ? -sinAx : sinAx;
         }
         return Math.sin(x);
@@ -215,24 +260,29 @@ public final class GlibcTrig {
     private static final double FIVE_QUARTER_PI = 3.9269908169872414;
 
     public static double cos(double x) {
+        return cos(x, GRID_SERIES);
+    }
+
+    /** cos with the grid paths' series given. */
+    static double cos(double x, GridSeries grid) {
         int k = highWord(x);
         if (k < 0x3e400000) {
             return 1.0;
         }
         if (k < 0x3feb6000) {
-            return cosOfSplit(x, 0);
+            return cosOfSplit(x, 0, grid);
         }
         if (k < 0x400368fd) {
             double y = HP0 - Math.abs(x);
             double a = y + HP1;
             double da = (y - a) + HP1;
-            return sinOfSplit(a, da);
+            return sinOfSplit(a, da, grid);
         }
         return Math.cos(x);
     }
 
     /** sin(x + dx) for |x| &lt; 0.86 and a tail dx far below x's last bit. */
-    private static double sinOfSplit(double x, double dx) {
+    private static double sinOfSplit(double x, double dx, GridSeries grid) {
         double ax = Math.abs(x);
         if (ax < 0.126) {
             double xx = x * x;
@@ -245,8 +295,8 @@ public final class GlibcTrig {
         int i = 4 * (int) Double.doubleToRawLongBits(u);
         double r = ax - (u - TO_GRID);
         double rr = r * r;
-        double s = r + Math.fma(r * rr, Math.fma(SN5, rr, SN3), dx);
-        double c = Math.fma(r, dx, rr * Math.fma(Math.fma(CS6, rr, CS4), rr, CS2));
+        double s = r + Math.fma(r * rr, grid.sin(rr), dx);
+        double c = Math.fma(r, dx, rr * grid.cos(rr));
         double cor = Math.fma(s, GRID[i + 2], Math.fma(-c, GRID[i], Math.fma(s, GRID[i + 3], GRID[i + 1])));
         return Math.copySign(GRID[i] + cor, x);
     }
@@ -257,7 +307,7 @@ public final class GlibcTrig {
     }
 
     /** cos(x + dx) for |x| &lt; 0.86 and a tail dx far below x's last bit. */
-    private static double cosOfSplit(double x, double dx) {
+    private static double cosOfSplit(double x, double dx, GridSeries grid) {
         if (x < 0) {
             dx = -dx;
         }
@@ -266,8 +316,8 @@ public final class GlibcTrig {
         int i = 4 * (int) Double.doubleToRawLongBits(u);
         double r = ax - (u - TO_GRID) + dx;
         double rr = r * r;
-        double s = Math.fma(r * rr, Math.fma(SN5, rr, SN3), r);
-        double c = rr * Math.fma(Math.fma(CS6, rr, CS4), rr, CS2);
+        double s = Math.fma(r * rr, grid.sin(rr), r);
+        double c = rr * grid.cos(rr);
         double cor = Math.fma(-s, GRID[i], Math.fma(-c, GRID[i + 2], Math.fma(-s, GRID[i + 1], GRID[i + 3])));
         return GRID[i + 2] + cor;
     }
@@ -288,8 +338,7 @@ public final class GlibcTrig {
     /**
      * glibc's evaluation of asin on every path, with our coefficients: bit for bit glibc's with
      * glibc's tuned values substituted, and with ours as close as GlibcTrigTest's javadoc
-     * reports per path (from 1 in 60000 on [0.5, 0.75) to 1 in 4 below 0.125, where glibc's
-     * tuned series makes up for the terms it drops and the Taylor one does not).
+     * reports per path.
      */
     static double asinGlibcEvaluation(double x) {
         int k = highWord(x);
@@ -353,10 +402,15 @@ public final class GlibcTrig {
      * value of the series at z.
      */
     static double rootAsin(double x, double z, double p) {
+        return rootAsin(x, z, p, ROOT_SERIES);
+    }
+
+    /** {@link #rootAsin(double, double, double)} with the reciprocal square root's series given. */
+    static double rootAsin(double x, double z, double p, double[] rootSeries) {
         int zk = (int) (Double.doubleToRawLongBits(z) >>> 32);
         double t = AsinTables.ROOT_SEEDS[(zk & 0x1fffff) >> 14] * Math.scalb(1.0, 511 - (zk >> 21));
         double r = Math.fma(-(t * t), z, 1.0);
-        t = series(r, ROOT_SERIES) * t;
+        t = series(r, rootSeries) * t;
         double c = z * t;
         double newton = Math.fma(-(t * 0.5), c, 1.5);
         double y = (c + SPLIT) - SPLIT;

@@ -20,8 +20,14 @@ import java.util.List;
  * <pre>
  * java -cp target/classes:target/test-classes io.cinnabar.util.GlibcTrigFit GROUP [ROUNDS [C0,C1,...]]
  * </pre>
- * GROUP is asin-series (asin below 0.125 and from 0.96875 on), asin-direct (below 0.125 only) or
- * sin-series (sin below 0.126 and cos within 0.126 of pi/2). It compiles
+ * GROUP is asin-series (asin below 0.125 and from 0.96875 on), asin-direct (below 0.125 only),
+ * sin-series (sin below 0.126 and cos within 0.126 of pi/2), or grid-sin-series (SN3 SN5) or
+ * grid-cos-series (CS2 CS4 CS6), the short series of sin's and cos's grid paths, each fitted with
+ * the other series as GlibcTrig has it (fit the sin side first, put it in, then the cos side;
+ * both start from Taylor's: {@code -Dfit.validate=10000000 ... GlibcTrigFit grid-sin-series 6}
+ * took 2 minutes, grid-cos-series 3). GROUP root-series [N] fits nothing: it shows on N
+ * arguments that asin's results do not depend on the reciprocal square root's series (see
+ * {@link #rootSeriesSensitivity}). It compiles
  * src/test/c/glibc_fit_probe.c, asks the library for results at random arguments of the
  * branches the series serves, fits in ROUNDS rounds (4 by default; from given starting
  * coefficients, hex or decimal, it goes straight to the finest filter over 10^8 results per
@@ -101,13 +107,108 @@ public final class GlibcTrigFit {
         return (GlibcTrig.HP0 - Math.abs(x)) + GlibcTrig.HP1;
     }
 
-    /** A series' coefficients and the branches that use it. */
-    private record Group(String name, double[] start, double variableLimit, Branch... branches) {}
+    /**
+     * A grid path of sin or cos (|x| from 0.126 to 0.855, directly or reflected through pi/2 or
+     * reduced by pi, and all of cos below 0.855), seen from one of its two short series: the
+     * series' value p stands in for sin's SN3 + rr SN5 (sinSide) or for cos's CS2 + rr (CS4 + rr
+     * CS6), the other series is GlibcTrig's, and the variable is rr, the square of the remainder
+     * past the grid point.
+     */
+    private record GridBranch(String function, double lo, double hi, boolean sinSide) implements Branch {
+        @Override
+        public double variable(double x) {
+            Substituted recorder = new Substituted(sinSide, Double.NaN);
+            evaluate(x, recorder);
+            return recorder.rr;
+        }
+
+        @Override
+        public double result(double x, double y, double p) {
+            return evaluate(x, new Substituted(sinSide, p));
+        }
+
+        private double evaluate(double x, GlibcTrig.GridSeries grid) {
+            return function.equals("sin") ? GlibcTrig.sin(x, grid) : GlibcTrig.cos(x, grid);
+        }
+    }
+
+    /** GlibcTrig's grid series with p in place of one of them; remembers the rr it was asked for. */
+    private static final class Substituted implements GlibcTrig.GridSeries {
+        private final boolean sinSide;
+        private final double p;
+        double rr = Double.NaN;
+
+        Substituted(boolean sinSide, double p) {
+            this.sinSide = sinSide;
+            this.p = p;
+        }
+
+        @Override
+        public double sin(double rr) {
+            this.rr = rr;
+            return sinSide ? p : GlibcTrig.GRID_SERIES.sin(rr);
+        }
+
+        @Override
+        public double cos(double rr) {
+            this.rr = rr;
+            return sinSide ? GlibcTrig.GRID_SERIES.cos(rr) : p;
+        }
+    }
+
+    /**
+     * Every grid path, from one series' side. Each range keeps 0.1265 away from where the
+     * argument reflected or reduced falls below 0.126 (sin's own series serves that), and the
+     * sin side starts cos at 1/256, below which its grid point is 0 and sin's series drops out.
+     */
+    private static Branch[] gridBranches(boolean sinSide) {
+        double reduced = 2.4262650013;
+        double quarter = 3.9269908169872414;
+        return new Branch[] {
+            new GridBranch("sin", 0.126, 0.85546875, sinSide),
+            new GridBranch("cos", sinSide ? 1.0 / 256 : 0x1p-27, 0.85546875, sinSide),
+            new GridBranch("sin", 0.85546875, reduced, sinSide),
+            new GridBranch("cos", 0.85546875, GlibcTrig.HP0 - 0.1265, sinSide),
+            new GridBranch("cos", GlibcTrig.HP0 + 0.1265, reduced, sinSide),
+            new GridBranch("sin", reduced, Math.PI - 0.1265, sinSide),
+            new GridBranch("sin", Math.PI + 0.1265, quarter, sinSide),
+        };
+    }
+
+    /**
+     * A series' coefficients and the branches that use it, and the rounds' schedule: the first
+     * round's arguments per branch and filter (see {@link #collect}); each later round takes
+     * five times the arguments, up to lastSamples, with an eighth of the filter, down to
+     * lastFilter. A kept result that only a series value more than reach doubles from the
+     * estimate reproduces is left out of the fit: another series' doing.
+     */
+    private record Group(String name, double[] start, double variableLimit, long firstSamples, double firstFilter, long lastSamples,
+            double lastFilter, long reach, Branch... branches) {
+        Group(String name, double[] start, double variableLimit, Branch... branches) {
+            this(name, start, variableLimit, 200_000, 64, 100_000_000, 1, 1L << 30, branches);
+        }
+    }
+
+    /**
+     * The grid series' values move a result only through remainders below 1/256, so few results
+     * say anything about them: the grid groups filter wide and keep fewer arguments per branch.
+     * Both series share every result, and a result the other series gets wrong can ask this one
+     * for an absurd value (Taylor's sin series is 700 doubles from glibc's at most): beyond 2^16
+     * doubles a result is left to the other series.
+     */
+    private static Group gridGroup(String name, double[] start, boolean sinSide) {
+        return new Group(name, start, 0x1p-16, 2_000_000, 4096, 40_000_000, 64, 1L << 16, gridBranches(sinSide));
+    }
 
     private static final Group[] GROUPS = {
         new Group("asin-series", GlibcTrig.ASIN_SERIES.clone(), 1.0 / 64, ASIN_SMALL, ASIN_ROOT),
         new Group("sin-series", GlibcTrig.SIN_SERIES.clone(), 0.126 * 0.126, SIN_SMALL, COS_REFLECTED),
         new Group("asin-direct", GlibcTrig.ASIN_SERIES.clone(), 1.0 / 64, ASIN_SMALL),
+        // from Taylor's, so that validation compares with them
+        gridGroup("grid-sin-series", new double[] {GlibcTrigTables.sinCosSeriesCoefficient(3), GlibcTrigTables.sinCosSeriesCoefficient(5)},
+                true),
+        gridGroup("grid-cos-series", new double[] {-GlibcTrigTables.sinCosSeriesCoefficient(2), -GlibcTrigTables.sinCosSeriesCoefficient(4),
+            -GlibcTrigTables.sinCosSeriesCoefficient(6)}, false),
     };
 
     /** Results kept for fitting: argument, library result, series variable, branch. */
@@ -133,6 +234,10 @@ public final class GlibcTrigFit {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("root-series")) {
+            rootSeriesSensitivity(args.length > 1 ? Long.parseLong(args[1]) : 10_000_000, Long.getLong("fit.seed", 0));
+            return;
+        }
         Group group = null;
         for (Group g : GROUPS) {
             if (args.length > 0 && g.name.equals(args[0])) {
@@ -140,7 +245,7 @@ public final class GlibcTrigFit {
             }
         }
         if (group == null) {
-            System.err.println("usage: GlibcTrigFit asin-series|asin-direct|sin-series [rounds [c0,c1,...]]");
+            System.err.println("usage: GlibcTrigFit asin-series|asin-direct|sin-series|grid-sin-series|grid-cos-series [rounds [c0,c1,...]]");
             System.exit(2);
         }
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
@@ -155,8 +260,8 @@ public final class GlibcTrigFit {
         double[] c = group.start.clone();
         Store store = new Store();
         // from given coefficients, straight to the fine filter over many results
-        long samples = args.length > 2 ? 100_000_000 : 200_000;
-        double filter = args.length > 2 ? 1 : 64;
+        long samples = args.length > 2 ? group.lastSamples : group.firstSamples;
+        double filter = args.length > 2 ? group.lastFilter : group.firstFilter;
         long seeds = Long.getLong("fit.seed", 0);
         for (int round = 1; round <= rounds; round++) {
             int before = store.size;
@@ -170,7 +275,7 @@ public final class GlibcTrigFit {
             int fewest = mismatches(store, c);
             double[] from = c;
             for (int attempt = 0; attempt < 3 && fewest > 0; attempt++) {
-                double[] fitted = fit(store, from, group.variableLimit);
+                double[] fitted = fit(store, from, group);
                 if (fitted == null) {
                     System.out.println("  no coefficients fit every kept result");
                     break;
@@ -184,8 +289,8 @@ public final class GlibcTrigFit {
                 }
             }
             c = best;
-            samples = Math.min(samples * 5, 100_000_000);
-            filter = Math.max(1, filter / 8);
+            samples = Math.min(samples * 5, group.lastSamples);
+            filter = Math.max(group.lastFilter, filter / 8);
         }
         for (Branch b : group.branches) {
             long[] counts = validate(probe, b, Long.getLong("fit.validate", 20_000_000), Long.getLong("fit.validateSeed", 1000), c, group.start);
@@ -193,6 +298,45 @@ public final class GlibcTrigFit {
                     b.lo(), b.hi(), counts[0], counts[2], counts[1]);
         }
         System.out.printf("%s = %s (%.0f s)%n", group.name, hex(c), (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * The reciprocal square root's series RT0..RT3 cannot be fitted from asin's results: the
+     * Newton step after it (and the head and correction split of the root) absorbs any error in
+     * its value, so asin's result does not move with it. This measures that on n arguments of the
+     * square root branch: how many results differ from the library's, and how many change when RT0
+     * (hence the series' value, r being below 2^-7) moves by 2^k doubles either way.
+     */
+    private static void rootSeriesSensitivity(long n, long seed) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        int[] moves = {0, 4, 8, 12, 16, 20, 24, 28};
+        double[][] moved = new double[2 * moves.length][];
+        for (int k = 0; k < moved.length; k++) {
+            moved[k] = GlibcTrig.ROOT_SERIES.clone();
+            moved[k][0] = fromOrdinal(ordinal(moved[k][0]) + (k % 2 == 0 ? 1L : -1L) * (1L << moves[k / 2]));
+        }
+        long[] changed = new long[moves.length];
+        long[] differ = new long[2];
+        probe(compileProbe(), "asin", n, seed, ASIN_ROOT.lo(), ASIN_ROOT.hi(), (x, result) -> {
+            double z = GlibcTrig.rootArgument(x);
+            double p = GlibcTrig.series(z, GlibcTrig.ASIN_SERIES);
+            double ours = GlibcTrig.rootAsin(x, z, p);
+            differ[1]++;
+            if (ours != result) {
+                differ[0]++;
+            }
+            for (int k = 0; k < moved.length; k++) {
+                if (GlibcTrig.rootAsin(x, z, p, moved[k]) != ours) {
+                    changed[k / 2]++;
+                    k |= 1;
+                }
+            }
+        });
+        System.out.printf("asin [0.96875, 1): %d of %d differ from the library's%n", differ[0], differ[1]);
+        for (int k = 0; k < moves.length; k++) {
+            System.out.printf("  RT0 moved by 2^%d doubles either way changes %d of them%n", moves[k], changed[k]);
+        }
+        System.out.printf("(%.0f s)%n", (System.nanoTime() - started) / 1e9);
     }
 
     static String hex(double[] c) {
@@ -388,8 +532,8 @@ public final class GlibcTrigFit {
      * Fits coefficients to the kept results, starting from c: returns doubles reproducing the
      * constraints, or null.
      */
-    private static double[] fit(Store store, double[] c, double limit) {
-        double[] best = fix(c.clone(), 0, (fixed, j) -> solve(store, fixed, j, limit));
+    private static double[] fit(Store store, double[] c, Group group) {
+        double[] best = fix(c.clone(), 0, (fixed, j) -> solve(store, fixed, j, group));
         return best == null ? null : polish(best, candidate -> mismatches(store, candidate));
     }
 
@@ -460,18 +604,25 @@ public final class GlibcTrigFit {
      * 0..j-1 (each peeled exactly: a run of doubles for one step's result is a run for the next
      * step's), widened by what the inner roundings can add; null if infeasible.
      */
-    private static double[] solve(Store store, double[] c, int j, double limit) {
+    private static double[] solve(Store store, double[] c, int j, Group group) {
+        double limit = group.variableLimit;
         int n = c.length;
         int m = n - j;
         List<double[]> rows = new ArrayList<>();
         List<double[]> bounds = new ArrayList<>();
         int structural = 0;
+        int distant = 0;
         double unit = Math.ulp(c[j]);
         BigDecimal perUnit = exact(1 / unit);
         double[] inner = Arrays.copyOfRange(c, j, n);
         for (int i = 0; i < store.size; i++) {
             double y = store.v[i];
-            long[] run = admissibleRun(store.branch[i], store.x[i], y, store.y[i], GlibcTrig.series(y, c));
+            double estimate = GlibcTrig.series(y, c);
+            long[] run = admissibleRun(store.branch[i], store.x[i], y, store.y[i], estimate);
+            if (run != null && run.length == 2 && (run[0] - ordinal(estimate) > group.reach || ordinal(estimate) - run[1] > group.reach)) {
+                distant++;
+                continue;
+            }
             // through the fixed coefficients: which values of the Horner step k + 1 round step k into its run
             for (int k = 0; run != null && run.length == 2 && k < j; k++) {
                 double fixed = c[k];
@@ -523,6 +674,9 @@ public final class GlibcTrigFit {
                 return null;
             }
             System.out.printf("  %d kept results no series value reproduces (left out)%n", structural);
+        }
+        if (distant > 0 && j == 0) {
+            System.out.printf("  %d kept results only a distant series value reproduces (left out)%n", distant);
         }
         double[] e = m == 1 ? intervalSolve(rows, bounds) : ellipsoid(rows, bounds, m, 1e7);
         if (System.getProperty("fit.debug") != null) {

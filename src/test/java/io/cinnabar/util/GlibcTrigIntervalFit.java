@@ -14,12 +14,21 @@ import java.util.List;
  * java -cp target/classes:target/test-classes io.cinnabar.util.GlibcTrigIntervalFit [FIRST [LAST]]
  * </pre>
  * for intervals FIRST..LAST (0..215 by default); prints each interval's mismatches on 10^6
- * fresh arguments ({@code -Dfit.validate=N}) with the fitted and with Taylor's expansion, and
- * the fitted rows; src/main/resources/io/cinnabar/util/glibc-asin-expansions.txt holds them, a
- * line per interval: its number, then the row's hex doubles. Each interval takes 2 rounds, 10^6
- * then 4 * 10^6 arguments, from Taylor's expansion: about 10 seconds on an idle core up to
- * 0.9, a minute or more above. An interval whose fit comes out worse than Taylor's keeps
- * Taylor's.
+ * fresh arguments ({@code -Dfit.validate=N}, {@code -Dfit.validateSeed=S} to draw them from
+ * seeds S + g, 1000 by default) with the fitted and with the starting expansion, and the fitted
+ * rows; src/main/resources/io/cinnabar/util/glibc-asin-expansions.txt holds them, a line per
+ * interval: its number, then the row's hex doubles. Each interval takes 2 rounds
+ * ({@code -Dfit.rounds=R}; 0 only validates), 10^6 then 4 * 10^6 arguments (each round four
+ * times the last, from {@code -Dfit.samples=N}), from Taylor's expansion, or with
+ * {@code -Dfit.fromTable} from the row GlibcTrig has (fitted where the file lists it): about 10
+ * seconds on an idle core up to 0.9, a minute or more above ({@code -Dfit.seed=S} moves the
+ * rounds to other arguments). The rows were fitted from Taylor's with the defaults, then intervals
+ * still missing 2 or more in 10^6 refitted one at a time by {@code -Dfit.fromTable=true
+ * -Dfit.seed=10 -Dfit.samples=4000000 -Dfit.validateSeed=7000 ... GlibcTrigIntervalFit G G}
+ * (10 to 220 seconds each; interval 98 needed {@code -Dfit.seed=20 -Dfit.samples=16000000}).
+ * {@code -Dfit.rounds=0 -Dfit.fromTable=true -Dfit.validateSeed=50000} checks the file on fresh
+ * arguments (13 seconds over all intervals). An interval whose fit comes out
+ * worse than where it started keeps the start.
  *
  * <p>On interval g with centre x0, GlibcTrig evaluates, with xx = |x| - x0:
  * w = xx c1 + p, p = tail + xx^2 q, q = c2 + xx (c3 + ...), the result w + head, each step
@@ -51,14 +60,14 @@ public final class GlibcTrigIntervalFit {
         long[][] run = new long[1024][];
         int size;
 
-        Interval(int g) {
+        Interval(int g, double[] start) {
             this.g = g;
             double[] t = GlibcTrig.AsinTables.TABLE;
             int at = GlibcTrig.AsinTables.OFFSET[g];
             degree = GlibcTrig.AsinTables.DEGREE[g];
             x0 = t[at];
             head = t[at + degree + 2];
-            c = GlibcTrig.AsinTables.taylorExpansion(g);
+            c = start;
         }
 
         void add(double argument, double result) {
@@ -145,14 +154,16 @@ public final class GlibcTrigIntervalFit {
         long after = 0;
         long validated = 0;
         StringBuilder source = new StringBuilder();
+        int rounds = Integer.getInteger("fit.rounds", 2);
+        double[][] table = Boolean.getBoolean("fit.fromTable") ? GlibcTrigTables.asinExpansions(GlibcTrig.AsinTables.INTERVALS) : null;
         for (int g = first; g <= last; g++) {
-            Interval iv = new Interval(g);
-            double[] start = iv.c.clone();
-            long samples = 1_000_000;
+            double[] start = table != null && table[g] != null ? table[g] : GlibcTrig.AsinTables.taylorExpansion(g);
+            Interval iv = new Interval(g, start.clone());
+            long samples = Long.getLong("fit.samples", 1_000_000);
             long filter = 1;
-            for (int round = 1; round <= 2; round++) {
+            for (int round = 1; round <= rounds; round++) {
                 long t0 = System.nanoTime();
-                collect(probe, iv, samples, round, filter);
+                collect(probe, iv, samples, Long.getLong("fit.seed", 0) + round, filter);
                 if (System.getProperty("fit.debug") != null) {
                     System.out.printf("  round %d: %d kept, %.1f s%n", round, iv.size, (System.nanoTime() - t0) / 1e9);
                 }
@@ -178,7 +189,8 @@ public final class GlibcTrigIntervalFit {
                 }
                 samples *= 4;
             }
-            long[] counts = validate(probe, iv, Long.getLong("fit.validate", 1_000_000), 1000 + g, start);
+            double[] taylor = GlibcTrig.AsinTables.taylorExpansion(g);
+            long[] counts = validate(probe, iv, Long.getLong("fit.validate", 1_000_000), Long.getLong("fit.validateSeed", 1000) + g, start, taylor);
             if (counts[0] > counts[1]) {
                 iv.c = start;
                 counts[0] = counts[1];
@@ -186,15 +198,15 @@ public final class GlibcTrigIntervalFit {
             before += counts[1];
             after += counts[0];
             validated += counts[2];
-            System.out.printf("interval %d [%s, %s): %d of %d differ, %d with the Taylor expansion; %s%n", g, iv.lo(), iv.hi(), counts[0],
-                    counts[2], counts[1], GlibcTrigFit.hex(iv.c));
+            System.out.printf("interval %d [%s, %s): %d of %d differ, %d with the starting expansion, %d with Taylor's; %s%n", g, iv.lo(),
+                    iv.hi(), counts[0], counts[2], counts[1], counts[3], GlibcTrigFit.hex(iv.c));
             source.append("        {");
             for (int k = 0; k < iv.c.length; k++) {
                 source.append(k == 0 ? "" : ", ").append(Double.toHexString(iv.c[k]));
             }
             source.append("},\n");
         }
-        System.out.printf("all: %d of %d differ, %d with the Taylor expansions (%.0f s)%n", after, validated, before,
+        System.out.printf("all: %d of %d differ, %d with the starting expansions (%.0f s)%n", after, validated, before,
                 (System.nanoTime() - started) / 1e9);
         System.out.print(source);
     }
@@ -225,9 +237,9 @@ public final class GlibcTrigIntervalFit {
         });
     }
 
-    /** {not reproduced by the fit, not reproduced by the start, results} over n fresh arguments. */
-    private static long[] validate(File probe, Interval iv, long n, long seed, double[] start) throws Exception {
-        long[] counts = new long[3];
+    /** {not reproduced by the fit, by the start, results, not reproduced by Taylor's} over n fresh arguments. */
+    private static long[] validate(File probe, Interval iv, long n, long seed, double[] start, double[] taylor) throws Exception {
+        long[] counts = new long[4];
         GlibcTrigFit.probe(probe, "asin", n, seed, iv.lo(), iv.hi(), (x, result) -> {
             double xx = x - iv.x0;
             counts[2]++;
@@ -236,6 +248,9 @@ public final class GlibcTrigIntervalFit {
             }
             if (result(iv, xx, steps(xx, start)[0]) != result) {
                 counts[1]++;
+            }
+            if (result(iv, xx, steps(xx, taylor)[0]) != result) {
+                counts[3]++;
             }
         });
         return counts;
