@@ -213,21 +213,18 @@ public final class ReplyWriter {
      * "WRONGTYPE Operation against a key holding the wrong kind of value".
      */
     public void error(String message) {
-        writeError(message);
-        if (errorListener != null) {
-            errorListener.onError(message, true);
-        }
+        error(message, true);
     }
 
     /**
-     * An error reply INFO errorstats already counted where it arose, as Redis's
-     * ERR_REPLY_FLAG_NO_STATS_UPDATE: a script returning or raising the error of a command it
-     * called. The command still counts as failed.
+     * An error reply; countInStats false for one INFO errorstats already counted where it arose,
+     * as Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE: a script returning or raising the error of a
+     * command it called. The command still counts as failed.
      */
-    public void errorCountedBefore(String message) {
+    public void error(String message, boolean countInStats) {
         writeError(message);
         if (errorListener != null) {
-            errorListener.onError(message, false);
+            errorListener.onError(message, countInStats);
         }
     }
 

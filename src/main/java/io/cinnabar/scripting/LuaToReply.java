@@ -49,11 +49,7 @@ final class LuaToReply {
     private static void writeTable(LuaTable t, ReplyWriter out, int scriptResp) {
         LuaValue field = t.get(ERR);
         if (field.type() == LuaValue.TSTRING) {
-            if (ScriptErrors.countedBefore(t)) {
-                out.errorCountedBefore(latin1(field));
-            } else {
-                out.error(latin1(field));
-            }
+            out.error(latin1(field), !ScriptErrors.countedBefore(t));
             return;
         }
         field = t.get(RespToLua.OK);

@@ -316,12 +316,7 @@ public final class ScriptEngine {
             log.error("Script {} failed", run.script.sha, run.crash);
             out.error("ERR internal error while running script: " + run.crash);
         } else if (run.error != null) {
-            String error = ScriptErrors.reply(run.error, run.script.sha);
-            if (ScriptErrors.countedBefore(run.error.getMessageObject())) {
-                out.errorCountedBefore(error);
-            } else {
-                out.error(error);
-            }
+            out.error(ScriptErrors.reply(run.error, run.script.sha), !ScriptErrors.countedBefore(run.error.getMessageObject()));
         } else {
             LuaToReply.write(run.result, out, run.resp);
         }
