@@ -51,14 +51,13 @@ public final class ServerCommands {
         if (timeout < 0) {
             throw new CommandError("ERR timeout is negative");
         }
-        long acknowledged = 0;
-        if (acknowledged >= wanted) {
-            ctx.reply.integer(acknowledged);
+        if (wanted <= 0) { // no replica acknowledges yet: 0 replicas is all that can be met
+            ctx.reply.integer(0);
             return;
         }
         long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
         ctx.server.blocking().block(ctx.client, ctx.db(), NO_KEYS, deadline < 0 ? 0 : deadline,
-                c -> c.reply().integer(acknowledged));
+                c -> c.reply().integer(0));
     }
 
     private static final byte[][] NO_KEYS = new byte[0][];
